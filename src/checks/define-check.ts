@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import type { Severity } from '../catalog/index.js';
+import type { Config } from '../config/index.js';
+import type { FactKey, FactMap, Location } from '../facts/index.js';
+
+export type Outcome = 'pass' | 'fail' | 'not_applicable' | 'not_available' | 'error' | 'excepted';
+
+/** What a check's evaluate returns: one per resource it looked at. */
+export interface Finding {
+  outcome: Exclude<Outcome, 'excepted'>;
+  message: string;
+  /** What the finding is about: a file path, a commit SHA, `owner/repo`, a branch… */
+  resource: string;
+  location?: Location;
+  /** Small structured data for reports and evidence (counts, offending items). */
+  details?: Record<string, unknown>;
+}
+
+export interface CheckContext {
+  config: Config;
+  /** The evaluation instant; checks never read the clock themselves. */
+  now: Date;
+}
+
+type Needed<N extends FactKey> = { [K in N]: FactMap[K] };
+
+export interface CheckDefinition<N extends FactKey = FactKey, O = unknown> {
+  /** Stable public id; equals the folder name and a catalog entry. */
+  id: string;
+  title: string;
+  severity: Severity;
+  controls: string[];
+  /** Facts that must all be available; otherwise the result is `not_available` with the source's reason. */
+  needs: readonly N[];
+  /** Per-check options from `checks.<id>` in config, with defaults. */
+  options?: z.ZodType<O>;
+  remediation: string;
+  evaluate(facts: Needed<N>, options: O, ctx: CheckContext): Finding[];
+}
+
+/** Identity function that keeps `needs` and `options` typed for `evaluate`. */
+export function defineCheck<N extends FactKey, O = Record<string, never>>(
+  def: CheckDefinition<N, O>,
+): CheckDefinition<N, O> {
+  return def;
+}
+
+type Extra = { location?: Location | undefined; details?: Record<string, unknown> };
+
+function make(outcome: Finding['outcome'], message: string, resource: string, extra: Extra = {}): Finding {
+  const f: Finding = { outcome, message, resource };
+  if (extra.location) f.location = extra.location;
+  if (extra.details) f.details = extra.details;
+  return f;
+}
+
+export const pass = (message: string, resource: string, extra?: Extra): Finding =>
+  make('pass', message, resource, extra);
+export const fail = (message: string, resource: string, extra?: Extra): Finding =>
+  make('fail', message, resource, extra);
+export const notApplicable = (message: string, resource: string, extra?: Extra): Finding =>
+  make('not_applicable', message, resource, extra);
+export const notAvailable = (message: string, resource: string, extra?: Extra): Finding =>
+  make('not_available', message, resource, extra);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCheck = CheckDefinition<any, any>;
+/** An `error` result raised by the check itself, e.g. for an input file it cannot read. */
+export const errorResult = (message: string, resource: string, extra?: Extra): Finding =>
+  make('error', message, resource, extra);

@@ -1,0 +1,10 @@
+/**
+ * The registry: every check, imported explicitly. A meta-test walks this list and fails when a
+ * check lacks tests, a remediation, or a control of the catalog.
+ */
+import type { AnyCheck } from './define-check.js';
+
+export const CHECK_REGISTRY: readonly AnyCheck[] = [];
+
+export { defineCheck, pass, fail, notApplicable, notAvailable, errorResult } from './define-check.js';
+export type { AnyCheck, CheckContext, CheckDefinition, Finding, Outcome } from './define-check.js';

@@ -1,0 +1,58 @@
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SEVERITY_RANK, type Severity } from '../catalog/index.js';
+import { assess } from '../engine/index.js';
+import { parseSince } from '../engine/index.js';
+import { UsageError } from '../errors.js';
+import { renderReport, type Format } from '../report/index.js';
+import { progressReporter } from './progress.js';
+
+export interface AssessFlags {
+  format: Format;
+  out?: string;
+  config?: string;
+  since?: string;
+  all?: boolean;
+  branch?: string;
+  only?: string[];
+  failOn: Severity;
+  record: boolean;
+  quiet?: boolean;
+}
+
+export async function run(target: string, flags: AssessFlags): Promise<number> {
+  const root = path.resolve(target);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${target}: no such folder`);
+  const now = new Date();
+  const progress = progressReporter(!flags.quiet);
+  const since = flags.all ? null : flags.since ? parseSince(flags.since, now) : undefined;
+  const { assessment } = await assess({
+    root,
+    now,
+    progress: progress.update,
+    ...(flags.config ? { configFile: flags.config } : {}),
+    ...(since !== undefined ? { since } : {}),
+    ...(flags.branch ? { branch: flags.branch } : {}),
+    ...(flags.only ? { only: flags.only } : {}),
+  });
+  progress.done();
+
+  const color =
+    !flags.out && flags.format === 'table' && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const text = await renderReport(assessment, flags.format, { color });
+  if (flags.out) writeAtomic(flags.out, text);
+  else process.stdout.write(text);
+
+  const floor = SEVERITY_RANK[flags.failOn];
+  const failing = assessment.results.some(
+    (r) => (r.outcome === 'fail' || r.outcome === 'error') && SEVERITY_RANK[r.severity] >= floor,
+  );
+  return failing ? 1 : 0;
+}
+
+/** Write to a temporary file and rename, so a crash never leaves half a report. */
+export function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}

@@ -1,0 +1,59 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+
+export const STARTER_CONFIG = `# greenlight configuration. Every key is optional; the values shown are the defaults.
+# Editor completion: point your YAML plugin at schema/greenlight.schema.json.
+
+scope:
+  branches: []            # branches to assess; empty = the default branch
+  releaseBranches: []     # globs of release branches that must be protected too, e.g. ["release/*"]
+
+window:
+  since: 90d              # history window for change checks: 90d, 12w, or a date
+
+thresholds:
+  approvals: 1            # approvals required on protected branches
+  orgAdmins: 3            # most organisation owners allowed
+  repoAdmins: 3           # most direct repository admins allowed
+  secretMaxAgeDays: 365   # CI secrets older than this must be rotated
+  staleMemberDays: 180    # members inactive longer than this are flagged
+  accessReviewDays: 90    # an access review must be recorded this often
+  emergencyReviewDays: 7  # days after an emergency change to record its review
+  signedCommitsFloor: 0.9 # share of commits that must carry a valid signature
+  sla:                    # days to fix a vulnerability, by severity
+    critical: 7
+    high: 30
+    medium: 90
+    low: 180
+
+tickets:
+  pattern: '\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b'   # Jira/Linear-style keys such as ENG-123
+
+scans:
+  required: [sast, sca, secrets]   # scan types every repository runs on pull requests
+  classes: []                      # e.g. [{ name: services, repositories: ["svc-*"], required: [sast, sca, secrets, container] }]
+
+severity: {}     # override a check's severity, e.g. { change.signed-commits: medium }
+disabled: []     # check ids not to run
+
+# Documented exceptions: a failing result they cover is reported as "excepted" until it expires.
+exceptions: []
+#  - check: pipeline.actions-pinned
+#    resource: .github/workflows/legacy.yml
+#    reason: vendor action without releases; reviewed monthly
+#    approvedBy: security@example.com
+#    expires: 2027-03-31
+`;
+
+export async function run(target: string, flags: { force?: boolean }): Promise<number> {
+  const file = path.join(path.resolve(target), 'greenlight.yml');
+  if (existsSync(file) && !flags.force) {
+    process.stderr.write(`greenlight: ${file} exists; keeping it (use --force to overwrite)\n`);
+  } else {
+    if (!existsSync(path.dirname(file))) throw new UsageError(`${target}: no such folder`);
+    writeFileSync(file, STARTER_CONFIG);
+    process.stdout.write(`wrote ${file}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+/**
+ * The one source of truth for `greenlight.yml`: the TypeScript types, the validation and the
+ * JSON Schema in `schema/greenlight.schema.json` all come from here. Every object is strict so a
+ * misspelt key is an error with a did-you-mean, not a silently ignored setting.
+ */
+
+const severity = z.enum(['critical', 'high', 'medium', 'low']);
+const scanType = z.enum(['sast', 'sca', 'container', 'secrets', 'iac', 'dast', 'policy']);
+
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+  .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'expected a date such as 2027-01-31' });
+
+export const exceptionSchema = z.strictObject({
+  check: z.string().min(1).describe('Check id the exception covers, e.g. pipeline.actions-pinned'),
+  resource: z
+    .string()
+    .default('*')
+    .describe('Glob over the result resource (a path, commit, repository…); * covers every resource'),
+  reason: z.string().min(1).describe('Why the risk is accepted'),
+  approvedBy: z.string().min(1).describe('Who accepted the risk'),
+  owner: z.string().optional().describe('Who owns the follow-up'),
+  expires: isoDate.describe('Date after which the exception no longer applies (the result becomes a fail)'),
+  ticket: z.string().optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1).default(1),
+    scope: z
+      .strictObject({
+        branches: z
+          .array(z.string())
+          .default([])
+          .describe('Branches to assess; empty means the default branch'),
+        releaseBranches: z
+          .array(z.string())
+          .default([])
+          .describe('Glob patterns of release branches that must be protected too'),
+      })
+      .default({ branches: [], releaseBranches: [] }),
+    window: z
+      .strictObject({
+        since: z
+          .string()
+          .default('90d')
+          .describe('Start of the history window: a duration (90d, 12w) or a date'),
+      })
+      .default({ since: '90d' }),
+    thresholds: z
+      .strictObject({
+        approvals: z.number().int().min(1).default(1),
+        orgAdmins: z.number().int().min(0).default(3),
+        repoAdmins: z.number().int().min(0).default(3),
+        secretMaxAgeDays: z.number().int().min(1).default(365),
+        staleMemberDays: z.number().int().min(1).default(180),
+        accessReviewDays: z.number().int().min(1).default(90),
+        emergencyReviewDays: z.number().int().min(0).default(7),
+        signedCommitsFloor: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.9)
+          .describe('Share (0..1) of commits in the window that must carry a valid signature'),
+        evidenceCompleteness: z.number().min(0).max(1).default(0.99),
+        sla: z
+          .strictObject({
+            critical: z.number().int().min(0).default(7),
+            high: z.number().int().min(0).default(30),
+            medium: z.number().int().min(0).default(90),
+            low: z.number().int().min(0).default(180),
+          })
+          .default({ critical: 7, high: 30, medium: 90, low: 180 }),
+      })
+      .default({
+        approvals: 1,
+        orgAdmins: 3,
+        repoAdmins: 3,
+        secretMaxAgeDays: 365,
+        staleMemberDays: 180,
+        accessReviewDays: 90,
+        emergencyReviewDays: 7,
+        signedCommitsFloor: 0.9,
+        evidenceCompleteness: 0.99,
+        sla: { critical: 7, high: 30, medium: 90, low: 180 },
+      }),
+    tickets: z
+      .strictObject({
+        pattern: z
+          .string()
+          .default('\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b')
+          .describe('Regular expression a ticket key matches (default: Jira/Linear keys such as ENG-123)'),
+        urlPattern: z
+          .string()
+          .default(
+            'https?://[^\\s)]*(?:atlassian\\.net/browse|linear\\.app/[^\\s)]+/issue|/issues|/-/issues|/work_items|/tickets?)/[^\\s)]+',
+          )
+          .describe('Regular expression for a link to an issue tracker that also counts as a ticket'),
+      })
+      .default({
+        pattern: '\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b',
+        urlPattern:
+          'https?://[^\\s)]*(?:atlassian\\.net/browse|linear\\.app/[^\\s)]+/issue|/issues|/-/issues|/work_items|/tickets?)/[^\\s)]+',
+      }),
+    scans: z
+      .strictObject({
+        required: z
+          .array(scanType)
+          .default(['sast', 'sca', 'secrets'])
+          .describe('Scan types every repository must run on pull requests'),
+        classes: z
+          .array(
+            z.strictObject({
+              name: z.string(),
+              repositories: z.array(z.string()).describe('Globs over repository names'),
+              required: z.array(scanType),
+            }),
+          )
+          .default([])
+          .describe('Repository classes with their own required scan types'),
+      })
+      .default({ required: ['sast', 'sca', 'secrets'], classes: [] }),
+    severity: z.record(z.string(), severity).default({}).describe('Severity overrides by check id'),
+    disabled: z.array(z.string()).default([]).describe('Check ids not to run'),
+    checks: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .default({})
+      .describe('Per-check options by check id'),
+    exceptions: z.array(exceptionSchema).default([]),
+    ledger: z
+      .strictObject({
+        origin: z.string().optional().describe('Checkpoint origin line; default greenlight/<repository>'),
+        retentionDays: z
+          .record(z.string(), z.number().int().min(1))
+          .default({ default: 730 })
+          .describe('Retention per evidence type in days; "default" applies to every type not named'),
+        auditCycleDays: z.number().int().min(1).default(365),
+      })
+      .default({ retentionDays: { default: 730 }, auditCycleDays: 365 }),
+  })
+  .describe('greenlight configuration');
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type ExceptionRule = z.output<typeof exceptionSchema>;
+
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
+
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
+}

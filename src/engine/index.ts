@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { CHECK_REGISTRY, type AnyCheck } from '../checks/index.js';
+import { loadConfig, type LoadedConfig } from '../config/index.js';
+import { UsageError } from '../errors.js';
+import { isUnavailable, type CollectedFacts, type FactKey, type Subject } from '../facts/index.js';
+import { FACT_LOADERS } from '../sources/index.js';
+import { toolVersion } from '../version.js';
+import { evaluateChecks, unimplementedResults } from './evaluate.js';
+import {
+  computeMaturity,
+  countOutcomes,
+  rankGaps,
+  rollUpControls,
+  rollUpCriteria,
+  summarizeChecks,
+  type MaturitySignals,
+} from './rollup.js';
+import type { Assessment } from './types.js';
+
+export type * from './types.js';
+export {
+  fold,
+  computeMaturity,
+  rollUpControls,
+  rollUpCriteria,
+  summarizeChecks,
+  rankGaps,
+} from './rollup.js';
+export { evaluateChecks, applyExceptions } from './evaluate.js';
+
+export interface AssessOptions {
+  /** Repository working tree; default: the current folder. */
+  root?: string;
+  configFile?: string;
+  /** Window start; undefined means the config's window, null means the whole history. */
+  since?: Date | null;
+  until?: Date;
+  branch?: string;
+  /** Only checks whose id equals or starts with one of these (e.g. `change.`). */
+  only?: string[];
+  now?: Date;
+  progress?: (message: string) => void;
+  /** The check registry; tests pass their own. */
+  checks?: readonly AnyCheck[];
+}
+
+export interface AssessRun {
+  assessment: Assessment;
+  facts: CollectedFacts;
+  config: LoadedConfig;
+}
+
+/** collect → evaluate → roll up. Recording into the ledger is the caller's next step. */
+export async function assess(opts: AssessOptions = {}): Promise<AssessRun> {
+  const root = path.resolve(opts.root ?? '.');
+  const loaded = loadConfig(root, opts.configFile);
+  const { config } = loaded;
+  const now = opts.now ?? new Date();
+  const until = opts.until ?? now;
+  const since = opts.since === undefined ? parseSince(config.window.since, now) : opts.since;
+  const progress = opts.progress ?? (() => {});
+
+  const registry = opts.checks ?? CHECK_REGISTRY;
+  const selected = registry.filter((c) => !config.disabled.includes(c.id) && selectedBy(c.id, opts.only));
+  const needed = new Set<FactKey>(selected.flatMap((c) => c.needs as FactKey[]));
+  // The subject's name comes from git remotes, so git is read whenever it is available cheaply.
+  const facts = await collect(needed, {
+    root,
+    since,
+    until,
+    config,
+    progress,
+    ...(opts.branch ? { branch: opts.branch } : {}),
+  });
+
+  const implemented = new Set(registry.map((c) => c.id));
+  const results = [
+    ...evaluateChecks(selected, facts, { config, now }),
+    ...(opts.only ? [] : unimplementedResults(implemented, config)),
+  ];
+  const checks = summarizeChecks(results, implemented);
+  const controls = rollUpControls(checks, results);
+  const signals: MaturitySignals = {};
+  if (facts.workflows && !isUnavailable(facts.workflows))
+    signals['pipelines-exist'] = facts.workflows.files.length > 0;
+
+  const assessment: Assessment = {
+    schemaVersion: '1.0',
+    tool: { name: 'greenlight', version: toolVersion() },
+    generatedAt: now.toISOString(),
+    subject: subjectOf(root, facts),
+    window: { since: since ? since.toISOString() : null, until: until.toISOString() },
+    config: { file: loaded.file, sha256: createHash('sha256').update(loaded.text).digest('hex') },
+    maturity: computeMaturity(checks, controls, results, signals),
+    summary: countOutcomes(results),
+    criteria: rollUpCriteria(controls),
+    controls,
+    checks,
+    results,
+    gaps: rankGaps(results),
+  };
+  return { assessment, facts, config: loaded };
+}
+
+async function collect(
+  needed: Set<FactKey>,
+  ctx: Parameters<(typeof FACT_LOADERS)['git']>[0],
+): Promise<CollectedFacts> {
+  const facts: CollectedFacts = {};
+  await Promise.all(
+    [...needed].map(async (key) => {
+      try {
+        (facts as Record<string, unknown>)[key] = await FACT_LOADERS[key](ctx);
+      } catch (err) {
+        (facts as Record<string, unknown>)[key] = {
+          unavailable: true,
+          reason: `${key}: ${(err as Error).message}`,
+        };
+      }
+    }),
+  );
+  return facts;
+}
+
+function selectedBy(id: string, only: string[] | undefined): boolean {
+  return !only || only.some((o) => id === o || (o.endsWith('.') ? id.startsWith(o) : id.startsWith(`${o}.`)));
+}
+
+function subjectOf(root: string, facts: CollectedFacts): Subject {
+  const subject: Subject = { kind: 'local', name: path.basename(root), path: root };
+  const git = facts.git;
+  if (git && !isUnavailable(git)) {
+    subject.defaultBranch = git.branch;
+    if (git.headSha) subject.headSha = git.headSha;
+    const remote = git.remotes.find((r) => r.name === 'origin') ?? git.remotes[0];
+    if (remote) {
+      subject.remoteUrl = remote.url;
+      const m = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(remote.url);
+      if (m?.[1]) subject.name = m[1];
+    }
+  }
+  return subject;
+}
+
+/** `90d`, `12w`, `6m`, `1y` or a date. */
+export function parseSince(value: string, now: Date): Date {
+  const m = /^(\d+)([dwmy])$/.exec(value.trim());
+  if (m) {
+    const days = Number(m[1]) * { d: 1, w: 7, m: 30, y: 365 }[m[2] as 'd' | 'w' | 'm' | 'y'];
+    return new Date(now.getTime() - days * 86_400_000);
+  }
+  const t = Date.parse(value);
+  if (Number.isNaN(t))
+    throw new UsageError(
+      `invalid --since "${value}": use a duration such as 90d or a date such as 2026-01-31`,
+    );
+  return new Date(t);
+}
