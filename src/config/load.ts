@@ -43,8 +43,8 @@ export function parseConfig(text: string, file: string): Config {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const pos = yamlError.linePos?.[0];
-    const where = pos ? `:${pos.line}:${pos.col}` : '';
+    const pos = lineCounter.linePos(yamlError.pos[0]);
+    const where = `:${pos.line}:${pos.col}`;
     throw new ConfigError(`${file}${where}: invalid YAML: ${firstLine(yamlError.message)}`);
   }
   const data: unknown = doc.toJS() ?? {};
