@@ -88,6 +88,10 @@ export interface Commit {
   signer?: string;
   /** Value of an `Emergency-Change:` trailer, when present. */
   emergency?: string;
+  /** Branch the change came from, when the forge's merge message names it. */
+  sourceBranch?: string;
+  /** The change was authored by an automation identity (for a merge: the merged head's author). */
+  botAuthor?: boolean;
 }
 
 export interface GitHistory {
@@ -106,6 +110,8 @@ export interface GitHistory {
   remotes: { name: string; url: string }[];
   /** Commits reachable from `branch` in the window, newest first. */
   commits: Commit[];
+  /** Things the source noticed that limit what checks can conclude (e.g. signatures it could not verify). */
+  warnings?: string[];
 }
 
 // ---------------------------------------------------------------- CI workflows
