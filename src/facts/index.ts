@@ -254,9 +254,13 @@ export interface FactMap {
   git: GitHistory;
   workflows: WorkflowSet;
   repoFiles: RepoFiles;
+  github: GithubFacts;
 }
 
 export type FactKey = keyof FactMap;
 
 /** What the engine hands to the evaluation step: each fact collected, or why it could not be. */
 export type CollectedFacts = { [K in FactKey]?: FactMap[K] | Unavailable };
+
+import type { GithubFacts } from './github.js';
+export * from './github.js';

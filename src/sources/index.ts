@@ -13,4 +13,5 @@ export const FACT_LOADERS: { [K in FactKey]: Loader<K> } = {
   git: async (ctx) => (await import('./git/index.js')).collectGit(ctx),
   workflows: async (ctx) => (await import('./workflows/index.js')).collectWorkflows(ctx),
   repoFiles: async (ctx) => (await import('./repo-files/index.js')).collectRepoFiles(ctx),
+  github: async (ctx) => (await import('./github/index.js')).collectGithub(ctx),
 };

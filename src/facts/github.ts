@@ -1,0 +1,306 @@
+/**
+ * GitHub facts: organisation settings, access, repositories, effective branch protection,
+ * pipeline settings, security alerts and the merged-change history of the window.
+ *
+ * Every part the token could not read is an `Unavailable` whose reason names the endpoint and the
+ * exact permission or plan needed, so a check can say `not_available` instead of passing.
+ */
+import type { Unavailable } from './index.js';
+
+/** A value, or why it could not be read. */
+export type Maybe<T> = T | Unavailable;
+
+export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
+
+export interface GithubOrgSettings {
+  login: string;
+  /** Plan name (`free`, `team`, `enterprise`…); owners only. */
+  plan: Maybe<string>;
+  /** The organisation's domain is verified. */
+  verified: boolean | null;
+  twoFactorRequired: Maybe<boolean>;
+  /** `none` | `read` | `write` | `admin`. */
+  defaultRepositoryPermission: Maybe<string>;
+  membersCanCreatePublicRepositories: Maybe<boolean>;
+  membersCanCreateRepositories: Maybe<boolean>;
+  membersCanDeleteRepositories: Maybe<boolean>;
+  membersCanChangeRepoVisibility: Maybe<boolean>;
+  /** SAML single sign-on: whether an identity provider is configured (enforcement is not exposed). */
+  samlSso: Maybe<{ configured: boolean }>;
+}
+
+export interface GithubMember {
+  login: string;
+  role: 'admin' | 'member';
+}
+
+export interface GithubOutsideCollaborator {
+  login: string;
+  /** Direct access per repository, from the repositories assessed. */
+  repositories: { repository: string; permission: RepoPermission }[];
+}
+
+export interface GithubCollaborator {
+  login: string;
+  permission: RepoPermission;
+  outside: boolean;
+}
+
+export interface WorkflowTokenPermissions {
+  defaultWorkflowPermissions: 'read' | 'write';
+  canApprovePullRequestReviews: boolean;
+}
+
+export interface GithubActionsPolicy {
+  /** Which repositories may run Actions. */
+  enabledRepositories: 'all' | 'none' | 'selected';
+  /** `all`, `local_only` or `selected`; null when Actions are disabled. */
+  allowedActions: 'all' | 'local_only' | 'selected' | null;
+  /** When `selected`: what is allowed besides local actions. */
+  selected: Maybe<{
+    githubOwnedAllowed: boolean;
+    verifiedAllowed: boolean;
+    patternsAllowed: string[];
+  }> | null;
+  shaPinningRequired: boolean | null;
+}
+
+export interface GithubSecret {
+  name: string;
+  scope: 'organization' | 'repository';
+  /** `owner/repo` for repository secrets. */
+  repository?: string;
+  /** Organisation secrets: `all`, `private` or `selected`. */
+  visibility?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface GithubRunnerGroup {
+  id: number;
+  name: string;
+  /** `all`, `selected` or `private`. */
+  visibility: string;
+  default: boolean;
+  allowsPublicRepositories: boolean;
+  restrictedToWorkflows: boolean;
+  /** Self-hosted runners in the group. */
+  runners: number;
+}
+
+export interface GithubWebhook {
+  id: number;
+  scope: 'organization' | 'repository';
+  repository?: string;
+  /** Host of the payload URL only: the rest may embed credentials. */
+  host: string;
+  active: boolean;
+  events: string[];
+  hasSecret: boolean;
+  insecureSsl: boolean;
+}
+
+export interface BypassActor {
+  /** `OrganizationAdmin`, `RepositoryRole`, `Team`, `Integration`, `DeployKey`, `User`. */
+  actorType: string;
+  actorId: number | null;
+  /** `always`, `pull_request` or `exempt`. */
+  bypassMode: string;
+  /** Human name when known: a team slug, `admin`, an app slug, a login. */
+  name: string;
+}
+
+/** The rules one protection source enforces on a branch. */
+export interface ProtectionRules {
+  pullRequest: boolean;
+  requiredApprovals: number;
+  dismissStaleReviews: boolean;
+  requireLastPushApproval: boolean;
+  requireCodeOwnerReview: boolean;
+  statusChecks: string[];
+  strictStatusChecks: boolean;
+  blockForcePushes: boolean;
+  blockDeletions: boolean;
+  linearHistory: boolean;
+  signedCommits: boolean;
+}
+
+export interface ProtectionSource {
+  kind: 'classic' | 'ruleset';
+  /** `classic protection` or the ruleset's name. */
+  name: string;
+  rulesetId?: number;
+  /** Where a ruleset is defined. */
+  origin?: 'organization' | 'repository' | 'enterprise';
+  /** Only `active` sources protect; `evaluate` is report-only. */
+  enforcement: 'active' | 'evaluate' | 'disabled';
+  rules: ProtectionRules;
+  /** Who may skip this source's rules (classic: admins unless enforced, plus PR bypass allowances). */
+  bypass: Maybe<BypassActor[]>;
+}
+
+/** Classic protection and rulesets merged: a rule holds when any active source enforces it. */
+export interface EffectiveProtection {
+  branch: string;
+  /** An active source enforces at least one rule. */
+  protected: boolean;
+  sources: ProtectionSource[];
+  effective: ProtectionRules;
+  /** Parts that could not be read, so a missing rule may still exist there. */
+  gaps: Unavailable[];
+}
+
+export interface GithubEnvironment {
+  name: string;
+  requiredReviewers: { type: 'User' | 'Team'; name: string }[];
+  preventSelfReview: boolean;
+  waitTimerMinutes: number;
+  /** Deployment branch policy: protected branches only, custom patterns, or none. */
+  branchPolicy: Maybe<{ protectedBranches: boolean; customPolicies: boolean } | null>;
+  canAdminsBypass: Maybe<boolean>;
+}
+
+export interface GithubDeployKey {
+  title: string;
+  readOnly: boolean;
+  createdAt: string;
+}
+
+export interface GithubSecurityAndAnalysis {
+  advancedSecurity: boolean | null;
+  secretScanning: boolean | null;
+  pushProtection: boolean | null;
+  dependabotSecurityUpdates: boolean | null;
+}
+
+export type AlertTool = 'dependabot' | 'code-scanning' | 'secret-scanning';
+
+export interface GithubAlert {
+  tool: AlertTool;
+  number: number;
+  /** Normalized: `open`, `fixed` or `dismissed` (secret scanning `resolved` maps to `fixed`/`dismissed`). */
+  state: 'open' | 'fixed' | 'dismissed';
+  severity: 'critical' | 'high' | 'medium' | 'low' | null;
+  title: string;
+  createdAt: string;
+  fixedAt: string | null;
+  dismissedAt: string | null;
+  url: string;
+}
+
+export interface GithubReview {
+  author: string | null;
+  /** `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, `DISMISSED`, `PENDING`. */
+  state: string;
+  submittedAt: string | null;
+  /** The head commit the review was given on. */
+  commitSha: string | null;
+}
+
+export interface GithubCheck {
+  name: string;
+  kind: 'check-run' | 'status';
+  /** Check runs: `COMPLETED`, `IN_PROGRESS`…; statuses: their state. */
+  status: string;
+  /** `SUCCESS`, `FAILURE`, `NEUTRAL`, `SKIPPED`…, or null while running. */
+  conclusion: string | null;
+  completedAt: string | null;
+}
+
+export interface GithubPullRequest {
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+  author: string | null;
+  createdAt: string;
+  mergedAt: string;
+  mergedBy: string | null;
+  baseRef: string;
+  headRef: string;
+  headSha: string;
+  mergeCommitSha: string | null;
+  labels: string[];
+  /** Who pushed the head last: a force-pusher, or the author of the last commit. */
+  lastPusher: string | null;
+  reviews: GithubReview[];
+  /** Check runs and commit statuses on the head commit. */
+  checks: GithubCheck[];
+  /** Overall state of the head commit's checks (`SUCCESS`, `FAILURE`, `PENDING`…), or null when none ran. */
+  checkState: string | null;
+}
+
+export interface GithubDeployment {
+  id: number;
+  environment: string;
+  createdAt: string;
+  sha: string;
+  ref: string | null;
+  creator: string | null;
+  /** Latest status state (`SUCCESS`, `FAILURE`, `INACTIVE`…), or null. */
+  state: string | null;
+}
+
+export interface GithubRepository {
+  /** `owner/name`. */
+  fullName: string;
+  name: string;
+  visibility: 'public' | 'private' | 'internal';
+  archived: boolean;
+  fork: boolean;
+  defaultBranch: string;
+  pushedAt: string | null;
+  /** Effective protection of the default branch (first) and the release branches in scope. */
+  branches: { branch: string; protection: Maybe<EffectiveProtection> }[];
+  workflowPermissions: Maybe<WorkflowTokenPermissions & { inheritedFromOrganization: boolean }>;
+  collaborators: Maybe<GithubCollaborator[]>;
+  environments: Maybe<GithubEnvironment[]>;
+  deployKeys: Maybe<GithubDeployKey[]>;
+  secrets: Maybe<GithubSecret[]>;
+  webhooks: Maybe<GithubWebhook[]>;
+  securityAndAnalysis: Maybe<GithubSecurityAndAnalysis>;
+  dependabotAlertsEnabled: Maybe<boolean>;
+  /** Code scanning is set up (default setup, or analyses that produced alerts or checks). */
+  codeScanning: Maybe<{ enabled: boolean; evidence: string }>;
+  alerts: { [T in AlertTool]: Maybe<GithubAlert[]> };
+  /** CODEOWNERS errors GitHub reports; null when not fetched (no code-owner review required). */
+  codeownersErrors: Maybe<{ path: string; line: number; kind: string; message: string }[]> | null;
+  /** Pull requests merged in the window, newest first. */
+  pullRequests: Maybe<GithubPullRequest[]>;
+  deployments: Maybe<GithubDeployment[]>;
+}
+
+export interface GithubAuditLog {
+  /** The audit-log API answers (GitHub Enterprise Cloud, `read:audit_log`). */
+  api: Maybe<{ latestEventAt: string | null }>;
+  /** Configured streams to a SIEM (enterprise owners only). */
+  streams: Maybe<{ type: string; enabled: boolean }[]>;
+  /** Last audit-log event per actor, over the period read. */
+  lastActivity: Maybe<Record<string, string>>;
+}
+
+export interface GithubFacts {
+  /** API base URL (api.github.com or an Enterprise Server). */
+  apiUrl: string;
+  org: string;
+  /** The whole organisation, or one repository. */
+  scope: { kind: 'organization' } | { kind: 'repository'; repository: string };
+  /** How greenlight authenticated (never the token itself). */
+  auth: { kind: 'token' | 'app'; scopes: string[] | null };
+  window: { since: string | null; until: string };
+  settings: Maybe<GithubOrgSettings>;
+  members: Maybe<GithubMember[]>;
+  /** Members with two-factor authentication disabled (owners only). */
+  membersWithout2fa: Maybe<string[]>;
+  outsideCollaborators: Maybe<GithubOutsideCollaborator[]>;
+  outsideCollaboratorsWithout2fa: Maybe<string[]>;
+  actions: Maybe<GithubActionsPolicy>;
+  workflowPermissions: Maybe<WorkflowTokenPermissions>;
+  secrets: Maybe<GithubSecret[]>;
+  runnerGroups: Maybe<GithubRunnerGroup[]>;
+  webhooks: Maybe<GithubWebhook[]>;
+  auditLog: GithubAuditLog;
+  repositories: GithubRepository[];
+  /** API requests made and conditional requests answered 304. */
+  stats: { requests: number; notModified: number; rateLimitRemaining: number | null };
+}
