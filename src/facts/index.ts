@@ -245,6 +245,10 @@ export interface RepoFiles {
   filesScanned: number;
   /** Files not scanned, counted by reason (binary, too-large, symlink…). */
   skipped: Record<string, number>;
+  /** `owner/repo` from the origin remote, else the folder name: matched by `scans.classes`. */
+  repository?: string;
+  /** Configuration files that exist but could not be parsed (dependabot.yml, renovate.json…). */
+  parseErrors?: { path: string; line?: number; column?: number; message: string }[];
 }
 
 // ---------------------------------------------------------------- the bundle
