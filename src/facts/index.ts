@@ -151,6 +151,8 @@ export interface Step {
   location: Location;
   /** Where the `run:` value starts, for findings inside a script. */
   runLocation?: Location;
+  /** Where each `with:` value starts (e.g. an `actions/github-script` `script:`). */
+  withLocations?: Record<string, Location>;
 }
 
 export interface Job {
@@ -178,6 +180,19 @@ export interface Job {
   steps: Step[];
   /** Names of secrets referenced anywhere in the job (`secrets.X`, or GitLab CI/CD variables used). */
   secrets: string[];
+  /** `secrets: inherit` on a reusable-workflow call: every secret is passed on. */
+  inheritsSecrets?: boolean;
+  /** Job-level `env:` (GitHub) or effective `variables:` (GitLab, global merged with the job's). */
+  env?: Record<string, string>;
+  envLocation?: Location;
+  /** `with:` inputs of a reusable-workflow call. */
+  with?: Record<string, string>;
+  /** Service container images (GitHub `services:`, GitLab `services:`). */
+  services?: string[];
+  /** GitLab `stage:`. */
+  stage?: string;
+  /** GitLab `id_tokens:` names (OIDC tokens the job can present). */
+  idTokens?: string[];
 }
 
 export interface Workflow {
@@ -191,6 +206,20 @@ export interface Workflow {
   jobs: Job[];
   /** Local composite actions (`uses: ./path`) resolved into their steps, keyed by the `uses` value. */
   localActions?: Record<string, { path: string; steps: Step[] }>;
+  /** Workflow-level `env:` (GitHub) or global `variables:` (GitLab). */
+  env?: Record<string, string>;
+  envLocation?: Location;
+  /** GitLab `stages:`. */
+  stages?: string[];
+  /** GitLab `include:` entries; remote, project, template and component includes are not resolved. */
+  includes?: WorkflowInclude[];
+}
+
+export interface WorkflowInclude {
+  kind: 'local' | 'remote' | 'project' | 'template' | 'component' | 'artifact';
+  ref: string;
+  resolved: boolean;
+  location?: Location;
 }
 
 export interface WorkflowError {
