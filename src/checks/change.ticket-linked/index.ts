@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { Commit } from '../../facts/index.js';
+import { defineCheck, errorResult, fail, notApplicable, notAvailable, pass } from '../define-check.js';
+
+const short = (sha: string): string => sha.slice(0, 7);
+const CHANGE_KINDS = new Set(['pr-merge', 'forge-squash', 'direct-push']);
+/** Bound on the commits read behind one merge: enough for any real pull request. */
+const MAX_MERGED = 1000;
+
+function compile(source: string, name: string): RegExp | string {
+  try {
+    return new RegExp(source);
+  } catch (e) {
+    return `tickets.${name} is not a valid regular expression: ${(e as Error).message}`;
+  }
+}
+
+/**
+ * The commits each merge brought in (reachable from its second parents, not on the first-parent
+ * line). Merges are taken oldest first so a branch merged twice is counted with its first merge.
+ */
+function mergedCommits(commits: readonly Commit[]): Map<string, Commit[]> {
+  const bySha = new Map<string, Commit>();
+  for (const c of commits) bySha.set(c.sha, c);
+  const seen = new Set<string>();
+  const result = new Map<string, Commit[]>();
+  for (let i = commits.length - 1; i >= 0; i -= 1) {
+    const merge = commits[i] as Commit;
+    if (!merge.firstParent || merge.parents.length < 2) continue;
+    const found: Commit[] = [];
+    const stack = merge.parents.slice(1);
+    while (stack.length > 0 && found.length < MAX_MERGED) {
+      const c = bySha.get(stack.pop() as string);
+      if (!c || c.firstParent || seen.has(c.sha)) continue;
+      seen.add(c.sha);
+      found.push(c);
+      stack.push(...c.parents);
+    }
+    result.set(merge.sha, found);
+  }
+  return result;
+}
+
+/** Subject without the PR's own number (`(#123)` is the pull request, not a ticket). */
+function subjectText(c: Commit): string {
+  return c.prNumber === undefined ? c.subject : c.subject.split(`#${c.prNumber}`).join('');
+}
+
+export default defineCheck({
+  id: 'change.ticket-linked',
+  title: 'Every change links a ticket',
+  severity: 'medium',
+  controls: ['CM-4'],
+  needs: ['git'],
+  options: z.strictObject({
+    exemptBots: z
+      .boolean()
+      .default(true)
+      .describe('Changes authored by automation identities (dependabot[bot], renovate[bot]…) need no ticket'),
+  }),
+  remediation:
+    'Name the ticket (e.g. ENG-123, or a link to the issue) in the pull request title or description, the ' +
+    'branch name or a commit message, and enforce it with a PR title check. The pattern is `tickets.pattern` ' +
+    '/ `tickets.urlPattern` in greenlight.yml.',
+  evaluate({ git }, { exemptBots }, { config }) {
+    if (git.shallow)
+      return [
+        notAvailable(
+          `the clone of ${git.branch} is shallow, so its history is incomplete: run \`git fetch --unshallow\``,
+          git.branch,
+        ),
+      ];
+    const key = compile(config.tickets.pattern, 'pattern');
+    const url = compile(config.tickets.urlPattern, 'urlPattern');
+    if (typeof key === 'string') return [errorResult(key, 'greenlight.yml')];
+    if (typeof url === 'string') return [errorResult(url, 'greenlight.yml')];
+    const linked = (text: string | undefined): boolean => !!text && (key.test(text) || url.test(text));
+
+    const changes = git.commits.filter(
+      (c) => c.firstParent && CHANGE_KINDS.has(c.kind) && !(exemptBots && c.botAuthor),
+    );
+    if (changes.length === 0)
+      return [notApplicable(`no change reached ${git.branch} in the window`, git.branch)];
+    const behind = changes.some((c) => c.parents.length > 1) ? mergedCommits(git.commits) : new Map();
+
+    const unlinked = changes.filter(
+      (c) =>
+        !linked(subjectText(c)) &&
+        !linked(c.body) &&
+        !linked(c.sourceBranch) &&
+        !(behind.get(c.sha) ?? []).some((m: Commit) => linked(m.subject) || linked(m.body)),
+    );
+    if (unlinked.length === 0)
+      return [pass(`all ${changes.length} changes on ${git.branch} link a ticket`, git.branch)];
+    return unlinked.map((c) =>
+      fail(
+        `${short(c.sha)} "${c.subject}"${c.prNumber !== undefined ? ` (PR #${c.prNumber})` : ''} links no ticket ` +
+          `in its title, description, branch or commits`,
+        c.sha,
+        { details: { sha: c.sha, kind: c.kind, subject: c.subject, ...(c.prUrl ? { prUrl: c.prUrl } : {}) } },
+      ),
+    );
+  },
+});
