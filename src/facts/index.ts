@@ -288,6 +288,7 @@ export interface FactMap {
   workflows: WorkflowSet;
   repoFiles: RepoFiles;
   github: GithubFacts;
+  evidence: RecordedEvidence;
 }
 
 export type FactKey = keyof FactMap;
@@ -297,3 +298,6 @@ export type CollectedFacts = { [K in FactKey]?: FactMap[K] | Unavailable };
 
 import type { GithubFacts } from './github.js';
 export * from './github.js';
+
+import type { RecordedEvidence } from './evidence.js';
+export * from './evidence.js';
