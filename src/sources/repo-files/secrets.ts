@@ -1,0 +1,76 @@
+import { unavailable, type SecretFinding, type Unavailable } from '../../facts/index.js';
+
+export type ScanText = (path: string, content: string) => Promise<SecretFinding[]>;
+
+interface LintMessage {
+  type: string;
+  ruleId: string;
+  messageId: string;
+  range: readonly [number, number];
+  loc: { start: { line: number; column: number } };
+}
+
+/**
+ * Loads secretlint with its recommended preset, configured in code (no .secretlintrc). Returns
+ * a scanner whose findings never carry the secret: only the rule, the kind and a masked hint.
+ */
+export async function loadSecretScanner(
+  modules: { core: string; preset: string } = {
+    core: '@secretlint/core',
+    preset: '@secretlint/secretlint-rule-preset-recommend',
+  },
+): Promise<ScanText | Unavailable> {
+  let core: typeof import('@secretlint/core');
+  let preset: typeof import('@secretlint/secretlint-rule-preset-recommend');
+  try {
+    core = (await import(modules.core)) as typeof import('@secretlint/core');
+    preset = (await import(modules.preset)) as typeof import('@secretlint/secretlint-rule-preset-recommend');
+  } catch (e) {
+    return unavailable(
+      `secretlint could not be loaded (${(e as Error).message.split('\n')[0]}); reinstall greenlight's dependencies`,
+    );
+  }
+  const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: preset.creator }] };
+  return async (path, content) => {
+    const result = await core.lintSource({
+      source: { content, filePath: path, contentType: 'text' },
+      options: { config, maskSecrets: true },
+    });
+    return (result.messages as LintMessage[])
+      .filter((m) => m.type === 'message')
+      .map((m) => redactedFinding(path, content, m));
+  };
+}
+
+function redactedFinding(path: string, content: string, m: LintMessage): SecretFinding {
+  const value = content.slice(m.range[0], m.range[1]);
+  let message = `${label(m.messageId)} (${m.ruleId.replace(/^@secretlint\/secretlint-rule-/, '')}): ${mask(value)}`;
+  // Belt and braces: whatever the rule matched must never reach a finding.
+  if (value.length >= 4 && message.includes(value)) message = `${label(m.messageId)} (${m.ruleId})`;
+  return { ruleId: m.ruleId, message, path, line: m.loc.start.line, column: m.loc.start.column + 1 };
+}
+
+/** `AWSSecretAccessKey` → `AWS secret access key`; `GITHUB_TOKEN` → `GitHub token`. */
+export function label(messageId: string): string {
+  const words = messageId.includes('_')
+    ? messageId.toLowerCase().split('_')
+    : messageId
+        .split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/)
+        .map((w) => (/^[A-Z0-9]+$/.test(w) ? w : w.toLowerCase()));
+  const text = words
+    .filter(Boolean)
+    .join(' ')
+    .replace(/\bgithub\b/gi, 'GitHub')
+    .replace(/\bnpm\b/gi, 'npm');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * A hint that identifies the kind of value without revealing it: a well-known token prefix
+ * (`ghp_`, `xoxb-`, `glpat-`…) when the value starts with one, and its length.
+ */
+export function mask(value: string): string {
+  const prefix = /^([a-z]{2,6}[_-])[A-Za-z0-9]/.exec(value)?.[1];
+  const shown = prefix && value.length >= 5 * prefix.length ? `${prefix}…` : '';
+  return `${shown}[${value.length} characters redacted]`;
+}
