@@ -69,6 +69,7 @@ const SEVERITY_STYLE: Record<Severity, Style[]> = {
 
 const STATUS_WIDTH = 'not_applicable'.length;
 const OUTCOME_WIDTH = 'error'.length;
+const COUNT_WIDTH = '10/10 evaluated'.length;
 const SEVERITY_WIDTH = 'critical'.length;
 
 export function renderTable(a: Assessment, opts: TableOptions): string {
@@ -82,7 +83,8 @@ export function renderTable(a: Assessment, opts: TableOptions): string {
     exceptions(a, t),
     summary(a, t),
   ].filter((s) => s.length > 0);
-  return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+  const text = sections.map((lines) => lines.map((l) => l.trimEnd()).join('\n')).join('\n\n');
+  return `${text}\n`;
 }
 
 /** Colours (or not) and wraps; everything printed goes through `clean` first. */
@@ -160,16 +162,16 @@ function header(a: Assessment, t: Painter): string[] {
 }
 
 function controlMatrix(a: Assessment, t: Painter): string[] {
-  const lines = [t.heading('Controls by criterion')];
+  const lines = [t.heading('Controls by criterion') + '  (status, checks evaluated of those run)'];
   for (const cr of controlsByCriterion(a)) {
     const head = `${t.mark(cr.status)} ${cr.id.padEnd(6)} ${t.status(cr.status, true)}  `;
     const used = 2 + 6 + 1 + STATUS_WIDTH + 2;
     lines.push(head + t.paint(['bold'], fit(cr.title, t.width - used)));
     for (const c of cr.controls) {
       const { evaluated, total } = evaluatedChecks(c);
-      const count = (total ? `${evaluated}/${total} checks evaluated` : 'no check ran').padEnd(22);
-      const prefix = `    ${t.mark(c.status)} ${c.id.padEnd(5)} ${t.status(c.status, true)}  ${count} `;
-      const usedByControl = 4 + 2 + 5 + 1 + STATUS_WIDTH + 2 + 22 + 1;
+      const count = (total ? `${evaluated}/${total} evaluated` : 'no check ran').padEnd(COUNT_WIDTH);
+      const prefix = `    ${t.mark(c.status)} ${c.id.padEnd(5)} ${t.status(c.status, true)}  ${count}  `;
+      const usedByControl = 4 + 2 + 5 + 1 + STATUS_WIDTH + 2 + COUNT_WIDTH + 2;
       lines.push(prefix + fit(c.title, t.width - usedByControl));
     }
   }
