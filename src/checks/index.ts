@@ -7,12 +7,34 @@ import changeEmergencyReviewed from './change.emergency-reviewed/index.js';
 import changeNoDirectPush from './change.no-direct-push/index.js';
 import changeSignedCommits from './change.signed-commits/index.js';
 import changeTicketLinked from './change.ticket-linked/index.js';
+import branchCodeownersReview from './branch.codeowners-review/index.js';
+import policyAsCode from './policy.as-code/index.js';
+import repoSecurityPolicy from './repo.security-policy/index.js';
+import scanContainer from './scan.container/index.js';
+import scanDast from './scan.dast/index.js';
+import scanDependencyUpdates from './scan.dependency-updates/index.js';
+import scanIac from './scan.iac/index.js';
+import scanSast from './scan.sast/index.js';
+import scanSca from './scan.sca/index.js';
+import scanSecrets from './scan.secrets/index.js';
+import secretsNoneCommitted from './secrets.none-committed/index.js';
 
 export const CHECK_REGISTRY: readonly AnyCheck[] = [
   changeNoDirectPush,
   changeTicketLinked,
   changeEmergencyReviewed,
   changeSignedCommits,
+  scanSast,
+  scanSca,
+  scanDependencyUpdates,
+  scanContainer,
+  scanSecrets,
+  secretsNoneCommitted,
+  scanIac,
+  scanDast,
+  policyAsCode,
+  repoSecurityPolicy,
+  branchCodeownersReview,
 ];
 
 export { defineCheck, pass, fail, notApplicable, notAvailable, errorResult } from './define-check.js';

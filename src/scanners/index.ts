@@ -18,6 +18,10 @@ export {
   eventsOf,
   describeUse,
   scriptLines,
+  coverageOf,
+  ciResource,
+  scannerNames,
+  type Coverage,
   type ScanUse,
 } from './recognize.js';
 export { cronFrequency, type CronFrequency } from './cron.js';

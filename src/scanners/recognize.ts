@@ -384,3 +384,30 @@ function jobAdvisory(wf: Workflow, job: Job): string | undefined {
     ? '`allow_failure: true` on the job'
     : 'continue-on-error: true on the job';
 }
+
+/** The uses of one scan type, split the way the scan checks judge them. */
+export interface Coverage {
+  all: ScanUse[];
+  onPullRequests: ScanUse[];
+  /** Runs on pull requests and can fail them. */
+  gating: ScanUse[];
+}
+
+export function coverageOf(uses: ScanUse[], type: ScanType): Coverage {
+  const all = uses.filter((u) => u.type === type);
+  const onPullRequests = all.filter(runsOnPullRequests);
+  return { all, onPullRequests, gating: onPullRequests.filter((u) => u.blocking) };
+}
+
+/** What a finding about "the CI configuration as a whole" names as its resource. */
+export function ciResource(workflows: WorkflowSet): string {
+  const systems = new Set(workflows.files.map((w) => w.system));
+  if (systems.has('github-actions')) return '.github/workflows';
+  if (systems.has('gitlab-ci')) return '.gitlab-ci.yml';
+  return 'CI configuration';
+}
+
+/** Distinct scanner names of some uses, for messages. */
+export function scannerNames(uses: ScanUse[]): string {
+  return [...new Set(uses.map((u) => u.scannerName))].join(', ');
+}

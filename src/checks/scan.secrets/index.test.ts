@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { outcomes, runCheck } from '../../../test/check-tester.js';
+import { configSchema } from '../../config/index.js';
+import type { WorkflowSet } from '../../facts/index.js';
+import { makeJob, makeWorkflow } from '../../scanners/index.js';
+import check from './index.js';
+
+const set = (...files: ReturnType<typeof makeWorkflow>[]): WorkflowSet => ({ files, errors: [] });
+
+describe('scan.secrets', () => {
+  it('passes when gitleaks runs on push and pull requests', () => {
+    const wf = makeWorkflow(
+      '.github/workflows/secrets.yml',
+      ['push', 'pull_request'],
+      [makeJob('gitleaks', [{ uses: 'actions/checkout@v4' }, { uses: 'gitleaks/gitleaks-action@v2' }])],
+    );
+    const [f, ...rest] = runCheck(check, { workflows: set(wf) });
+    expect(rest).toEqual([]);
+    expect(f?.outcome).toBe('pass');
+    expect(f?.message).toBe(
+      'Secret detection runs on push, pull_request and can fail the build: Gitleaks (.github/workflows/secrets.yml, job gitleaks)',
+    );
+  });
+
+  it('passes for a GitLab job on merge requests', () => {
+    const wf = makeWorkflow(
+      '.gitlab-ci.yml',
+      ['pull_request'],
+      [makeJob('secrets', [{ run: 'trufflehog git file://. --fail' }])],
+    );
+    expect(outcomes(runCheck(check, { workflows: set(wf) }))).toEqual(['pass']);
+  });
+
+  it('fails when the scanner swallows its own failure', () => {
+    const wf = makeWorkflow(
+      '.gitlab-ci.yml',
+      ['push'],
+      [makeJob('secrets', [{ run: 'gitleaks detect --source . || true' }])],
+    );
+    const findings = runCheck(check, { workflows: set(wf) });
+    expect(outcomes(findings)).toEqual(['fail']);
+    expect(findings[0]?.message).toMatch(/cannot fail the build: `\|\| true` swallows its failure$/);
+  });
+
+  it('fails when secret detection runs only weekly', () => {
+    const wf = makeWorkflow(
+      '.github/workflows/weekly.yml',
+      [{ event: 'schedule', cron: '0 0 * * 0' }],
+      [makeJob('scan', [{ run: 'ggshield secret scan repo .' }])],
+    );
+    const findings = runCheck(check, { workflows: set(wf) });
+    expect(outcomes(findings)).toEqual(['fail']);
+    expect(findings[0]?.message).toMatch(/only on schedule, not on each push or pull request$/);
+  });
+
+  it('fails when nothing scans for secrets', () => {
+    const findings = runCheck(check, { workflows: set() });
+    expect(outcomes(findings)).toEqual(['fail']);
+    expect(findings[0]?.message).toMatch(/^No secret detection runs in CI \(0 workflow file/);
+  });
+
+  it('is not applicable when config does not require it', () => {
+    const config = configSchema.parse({ scans: { required: ['sast'] } });
+    const findings = runCheck(check, { workflows: set() }, { config });
+    expect(outcomes(findings)).toEqual(['not_applicable']);
+  });
+});

@@ -1,0 +1,69 @@
+import {
+  ciResource,
+  describeUse,
+  eventsOf,
+  requiredScanTypes,
+  runsOnPullRequests,
+  runsOnPush,
+  scannerNames,
+  scansInWorkflows,
+  type ScanUse,
+} from '../../scanners/index.js';
+import { defineCheck, fail, notApplicable, pass } from '../define-check.js';
+
+/** Secret detection must see every change: it runs on pushes or on pull requests. */
+const onEveryChange = (u: ScanUse): boolean => runsOnPush(u) || runsOnPullRequests(u);
+
+export default defineCheck({
+  id: 'scan.secrets',
+  title: 'Secret detection runs on every push or pull request and can fail it',
+  severity: 'high',
+  controls: ['VM-4'],
+  needs: ['workflows'],
+  remediation:
+    'Run a secret scanner on push and pull_request and let it fail the build: e.g. gitleaks/gitleaks-action, `trufflehog git ... --fail`, or `ggshield secret scan ci`. Remove continue-on-error / allow_failure / `|| true`. GitHub push protection, read from the GitHub source once connected, also counts.',
+  evaluate({ workflows }, _options, ctx) {
+    const all = scansInWorkflows(workflows).filter((u) => u.type === 'secrets');
+    const onChange = all.filter(onEveryChange);
+    const gating = onChange.filter((u) => u.blocking);
+    const required = requiredScanTypes(ctx.config).includes('secrets');
+    const [first] = gating;
+    if (first)
+      return [
+        pass(
+          `Secret detection runs on ${[...new Set(gating.flatMap(eventsOf))].join(', ')} and can fail the build: ${gating.map(describeUse).join('; ')}`,
+          first.workflow,
+          { location: first.location, details: { scanners: scannerNames(gating) } },
+        ),
+      ];
+    if (!required)
+      return [
+        notApplicable(
+          all.length
+            ? `Secret detection (${scannerNames(all)}) does not gate changes, and it is not required by config (scans.required)`
+            : 'No secret detection runs in CI; it is not required by config (scans.required)',
+          ciResource(workflows),
+        ),
+      ];
+    if (onChange.length)
+      return onChange.map((u) =>
+        fail(`${describeUse(u)} scans for secrets but cannot fail the build: ${u.advisory}`, u.workflow, {
+          location: u.location,
+        }),
+      );
+    if (all.length)
+      return all.map((u) =>
+        fail(
+          `${describeUse(u)} scans for secrets only on ${eventsOf(u).join(', ') || 'no trigger'}, not on each push or pull request`,
+          u.workflow,
+          { location: u.location },
+        ),
+      );
+    return [
+      fail(
+        `No secret detection runs in CI (${workflows.files.length} workflow file(s) read; gitleaks, TruffleHog, detect-secrets, secretlint and ggshield are recognised). GitHub push protection is read from the GitHub source once connected.`,
+        ciResource(workflows),
+      ),
+    ];
+  },
+});
