@@ -146,20 +146,27 @@ export function validateExchange(x: SimExchange): string[] {
     .map((e) => `${x.method} ${operation.template} ${x.status}: ${e.instancePath || '/'} ${e.message}`);
 }
 
-/** Collects every exchange of a simulator run and reports the ones that do not conform. */
-export function openapiRecorder(): {
-  record: (x: SimExchange) => void;
-  problems: () => string[];
-  count: () => number;
-} {
+/**
+ * Collects every exchange of a simulator run and reports the ones that do not conform. A test
+ * that injects a malformed response declares it with `expect`, and can check it was caught.
+ */
+export function openapiRecorder() {
   const problems: string[] = [];
+  const expected: RegExp[] = [];
   let n = 0;
   return {
-    record(x) {
+    record(x: SimExchange) {
       n++;
       problems.push(...validateExchange(x));
     },
-    problems: () => [...new Set(problems)],
+    /** Declares violations a test provokes on purpose. */
+    expect(pattern: RegExp) {
+      expected.push(pattern);
+    },
+    /** Violations nobody provoked on purpose. */
+    problems: () => [...new Set(problems)].filter((p) => !expected.some((e) => e.test(p))),
+    /** Violations a test provoked on purpose and the validator caught. */
+    caught: (pattern: RegExp) => problems.filter((p) => pattern.test(p)),
     count: () => n,
   };
 }

@@ -275,8 +275,8 @@ export interface GithubAuditLog {
   api: Maybe<{ latestEventAt: string | null }>;
   /** Configured streams to a SIEM (enterprise owners only). */
   streams: Maybe<{ type: string; enabled: boolean }[]>;
-  /** Last audit-log event per actor, over the period read. */
-  lastActivity: Maybe<Record<string, string>>;
+  /** Last audit-log event per actor since `since`; `complete` is false when reading stopped early. */
+  lastActivity: Maybe<{ since: string; complete: boolean; byActor: Record<string, string> }>;
 }
 
 export interface GithubFacts {

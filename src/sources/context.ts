@@ -12,4 +12,18 @@ export interface SourceContext {
   config: Config;
   /** Progress reporting for long work (a no-op when quiet). */
   progress: (message: string) => void;
+  /** GitHub connection (`--github`, `--github-url`, `--concurrency`); absent: the checkout's GitHub remote. */
+  github?: {
+    /** `org` or `org/repo`. */
+    target?: string;
+    /** Enterprise Server URL as given on the command line. */
+    url?: string;
+    /** REST API base, when known exactly (the simulator). */
+    apiUrl?: string;
+    token?: string;
+    concurrency?: number;
+    /** ETag cache file; default `.greenlight/github-cache.json` in the checkout; null: none. */
+    cacheFile?: string | null;
+    retryBaseMs?: number;
+  };
 }

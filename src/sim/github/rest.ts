@@ -1081,3 +1081,33 @@ route('GET', '/rate_limit', (req) => {
     rate: core,
   });
 });
+
+route('GET', '/orgs/{org}/teams', (req) => {
+  org(req);
+  const page = paginate(
+    req,
+    [...req.world.teams.keys()].map((slug) => teamOf(req, slug)),
+  );
+  return ok(page.body, page.headers);
+});
+
+route('GET', '/repos/{owner}/{repo}/branches', (req) => {
+  const r = repo(req);
+  const names = [r.s.default_branch, ...r.s.branches];
+  const page = paginate(
+    req,
+    names.map((name) => {
+      const classic = name === r.s.default_branch ? r.s.protection : r.s.branch_protections[name];
+      const rules = rulesetsFor(req.world, r, name).some((x) => x.s.enforcement === 'active');
+      return {
+        name,
+        commit: {
+          sha: r.pulls[0]?.mergeSha ?? '0'.repeat(40),
+          url: `${req.base}/repos/${r.fullName}/commits/${name}`,
+        },
+        protected: Boolean(classic) || rules,
+      };
+    }),
+  );
+  return ok(page.body, page.headers);
+});
