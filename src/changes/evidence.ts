@@ -35,8 +35,8 @@ export interface BlobInput {
 
 export interface StatementQuery {
   predicateTypes: readonly string[];
-  /** Only statements with a subject carrying this digest value (e.g. a commit SHA). */
-  subjectDigest?: string;
+  /** Only statements with a subject carrying this digest value (e.g. a commit SHA), or any of these. */
+  subjectDigest?: string | readonly string[];
   since?: Date;
   until?: Date;
 }
@@ -84,9 +84,9 @@ function matches(s: StoredStatement, q: StatementQuery): boolean {
   const t = Date.parse(s.recordedAt);
   if (q.since && t < q.since.getTime()) return false;
   if (q.until && t > q.until.getTime()) return false;
-  if (q.subjectDigest) {
-    const want = q.subjectDigest;
-    return s.statement.subject.some((sub) => Object.values(sub.digest).includes(want));
+  if (q.subjectDigest !== undefined) {
+    const want = typeof q.subjectDigest === 'string' ? [q.subjectDigest] : q.subjectDigest;
+    return s.statement.subject.some((sub) => Object.values(sub.digest).some((d) => want.includes(d)));
   }
   return true;
 }

@@ -14,3 +14,6 @@ export { buildPopulation, repositoryName, ticketMatcher } from './population.js'
 export { openEvidenceStore, collectEvidence, spoolDir } from './store.js';
 export { spoolStore } from './spool.js';
 export type * from './types.js';
+export * from './record.js';
+export * from './render.js';
+export * from './sample.js';

@@ -127,6 +127,10 @@ export const commitSubject = (commit: string, repository?: string): StatementSub
   digest: { gitCommit: commit },
 });
 
+/** The subject naming a pull/merge request: `pr:owner/repo#12`. */
+export const prSubject = (n: number, repository?: string): StatementSubject =>
+  nameSubject(`pr:${repository ?? ''}#${n}`);
+
 /** A subject for something without a natural digest (a ticket): the sha256 of its name. */
 export const nameSubject = (name: string): StatementSubject => ({
   name,
@@ -145,9 +149,13 @@ export function buildStatement(
   identity: unknown,
 ): Statement {
   const key = sha256Hex(canonicalJson({ predicateType: PREDICATE[name], subject, identity }));
+  // Evidence recorded in a pull request's pipeline also names the request, so it can be found by
+  // PR even when the merge was a squash and the head commit never reached the branch.
+  const pr = predicate.ci.pullRequest;
+  const repo = (predicate.repository as string | undefined) ?? predicate.ci.repository;
   return {
     _type: 'https://in-toto.io/Statement/v1',
-    subject,
+    subject: pr ? [...subject, prSubject(pr.number, repo)] : subject,
     predicateType: PREDICATE[name],
     predicate: JSON.parse(canonicalJson({ ...predicate, key })) as Record<string, unknown>,
   };

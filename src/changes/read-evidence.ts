@@ -65,7 +65,6 @@ function common(s: StoredStatement, p: { ci: unknown; repository?: string | unde
 function withoutKey<T extends { key: string; ci: unknown; repository?: string | undefined }>(
   p: T,
 ): Omit<T, 'key' | 'ci' | 'repository'> {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { key: _k, ci: _c, repository: _r, ...rest } = p;
   return rest;
 }
@@ -150,7 +149,6 @@ export async function toRecordedEvidence(
       case PREDICATE.gate: {
         const d = parse(gatePredicate);
         if (d) {
-          // eslint-disable-next-line @typescript-eslint/no-unused-vars
           const { decidedAt: _d, ...rest } = withoutKey(d);
           ev.gates.push({ ...common(s, d), ...rest } as never);
         }

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { unavailable, type RecordedEvidence, type Unavailable } from '../facts/index.js';
@@ -18,7 +19,10 @@ export interface OpenStoreOptions {
  * evidence lives in the local spool under `.greenlight/evidence/`.
  */
 export async function openEvidenceStore(opts: OpenStoreOptions): Promise<EvidenceStore> {
-  return spoolStore(path.join(opts.root, '.greenlight', 'evidence'), opts.clock);
+  const dir = path.join(opts.root, '.greenlight', 'evidence');
+  // Fails (ENOTDIR, EACCES…) when the store cannot be reached, before anything is decided.
+  mkdirSync(dir, { recursive: true });
+  return spoolStore(dir, opts.clock);
 }
 
 /** Where `--fail-open` spools statements when the store cannot be reached. */

@@ -47,6 +47,9 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option('--no-record', 'do not record the assessment in the evidence ledger')
     .option('-q, --quiet', 'no progress output')
+    .option('--github <target>', 'also assess GitHub: ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)')
+    .option('--github-url <url>', 'GitHub Enterprise Server URL (default: github.com)')
+    .option('--concurrency <n>', 'parallel GitHub API requests (default 8)')
     .action(run(() => import('./assess.js')));
 
   program
@@ -63,6 +66,83 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[path]', 'repository working tree', '.')
     .option('--force', 'overwrite an existing greenlight.yml')
     .action(run(() => import('./init.js')));
+
+  // Pipeline evidence, change population, sampling and the CI gate (issue 5).
+  const record = program
+    .command('record')
+    .description('Record pipeline evidence in the ledger (signed, idempotent, with the CI context)');
+  const common = (c: Command) =>
+    c
+      .option('--repo <path>', 'repository working tree', '.')
+      .option('-c, --config <file>', 'config file (default: greenlight.yml in the repository)')
+      .option('--at <time>', 'when it happened (ISO 8601); default now');
+  common(record.command('deployment').description('Record a deployment of a commit to an environment'))
+    .requiredOption('--env <name>', 'environment deployed to, e.g. production')
+    .option('--commit <sha>', 'commit deployed (default: the CI commit, else HEAD)')
+    .option('--artifact <name@digest...>', 'artifact shipped, as NAME@sha256:HEX (repeatable)')
+    .option('--pipeline-url <url>', 'link to the deploy pipeline (default: the CI run URL)')
+    .action(run(async () => ({ run: (await import('./record.js')).deployment })));
+  common(record.command('scan').description('Record scanner reports (format detected from content)'))
+    .argument('<files...>', 'report files: SARIF, CycloneDX, SPDX, Trivy, Grype, Gitleaks, Checkov, npm audit, ZAP')
+    .option('--format <format>', 'report format, when detection is not wanted')
+    .option('--commit <sha>', 'commit scanned (default: the CI commit, else HEAD)')
+    .action(run(async () => ({ run: (await import('./record.js')).scan })));
+  common(record.command('tests').description('Record test results (JUnit XML)'))
+    .argument('<files...>', 'JUnit XML files')
+    .option('--commit <sha>', 'commit tested (default: the CI commit, else HEAD)')
+    .action(run(async () => ({ run: (await import('./record.js')).tests })));
+  common(record.command('override').description('Record an emergency change; opens a post-incident review'))
+    .requiredOption('--reason <text>', 'why the normal process is bypassed')
+    .requiredOption('--ticket <key>', 'incident or change ticket')
+    .requiredOption('--approver <name>', 'who approved the emergency change')
+    .option('--commit <sha>', 'commit shipped as an emergency')
+    .option('--env <name>', 'environment')
+    .action(run(async () => ({ run: (await import('./record.js')).override })));
+  common(record.command('review').description('Record the post-incident review closing an emergency override'))
+    .requiredOption('--ticket <key>', 'ticket of the emergency override')
+    .option('--reviewer <name>', 'who held the review (default: the CI actor)')
+    .option('--notes <text>', 'outcome of the review')
+    .action(run(async () => ({ run: (await import('./record.js')).review })));
+  common(record.command('access-review').description('Record a periodic access review with its sign-off'))
+    .requiredOption('--file <file>', 'the review (YAML or JSON: reviewedAt, signedOffBy, reviewers, systems, identities)')
+    .action(run(async () => ({ run: (await import('./record.js')).accessReview })));
+
+  const windowed = (c: Command) =>
+    c
+      .option('--since <when>', 'window start: a duration (90d, 12w) or a date; default from config')
+      .option('--until <date>', 'window end (default now)')
+      .option('--repo <path>', 'repository working tree', '.')
+      .option('--branch <name>', 'protected branch (default: the default branch)')
+      .option('-c, --config <file>', 'config file');
+  windowed(program.command('changes').description('List every change that reached the protected branch, with its evidence'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .option('-o, --out <file>', 'write to FILE instead of stdout')
+    .option('--env <names...>', 'production environments (default: production prod)')
+    .action(run(() => import('./changes.js')));
+  windowed(program.command('sample').description('Draw a reproducible sample of changes and export its evidence'))
+    .requiredOption('--size <n>', 'sample size (25, 40, 60 or any number)')
+    .requiredOption('--seed <seed>', 'seed: the same seed and population give the same sample')
+    .option('-o, --out <dir>', 'folder for sample.csv and the evidence of each sampled change')
+    .action(run(() => import('./sample.js')));
+
+  program
+    .command('gate')
+    .description('CI gate: on a pull request, scans and tests; on a deploy, every shipped commit traceable')
+    .option('--repo <path>', 'repository working tree', '.')
+    .option('-c, --config <file>', 'config file')
+    .addOption(
+      new Option('--context <context>', 'what to gate').choices(['auto', 'pull_request', 'deploy']).default('auto'),
+    )
+    .option('--env <name>', 'environment being deployed to')
+    .option('--commit <sha>', 'commit being gated (default: from CI)')
+    .option('--protected-env <names...>', 'environments gated as deploys (default: production prod)')
+    .option('--block <severities...>', 'severities of new findings that block (default: critical high)')
+    .option('--override', 'emergency path: pass, record the override and open a post-incident review')
+    .option('--reason <text>', 'with --override: why')
+    .option('--ticket <key>', 'with --override: incident ticket')
+    .option('--approver <name>', 'with --override: who approved')
+    .option('--fail-open', 'pass (recording locally) when the evidence store cannot be reached')
+    .action(run(() => import('./gate.js')));
 
   try {
     await program.parseAsync(argv);

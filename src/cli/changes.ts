@@ -1,0 +1,70 @@
+import path from 'node:path';
+import {
+  buildPopulation,
+  collectEvidence,
+  renderPopulation,
+  type Population,
+  type PopulationFormat,
+} from '../changes/index.js';
+import { loadConfig } from '../config/index.js';
+import { parseSince } from '../engine/index.js';
+import { SourceError, UsageError } from '../errors.js';
+import { isUnavailable } from '../facts/index.js';
+import { collectGit } from '../sources/git/index.js';
+import { writeAtomic } from './assess.js';
+import { commandNow } from './record.js';
+
+export interface ChangesFlags {
+  since?: string;
+  until?: string;
+  repo?: string;
+  branch?: string;
+  config?: string;
+  format: PopulationFormat;
+  out?: string;
+  env?: string[];
+}
+
+/** Reads git history and recorded evidence and builds the change population of the window. */
+export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>): Promise<Population> {
+  const root = path.resolve(flags.repo ?? '.');
+  const { config } = loadConfig(root, flags.config);
+  const now = commandNow();
+  const until = flags.until ? parseUntil(flags.until) : now;
+  const since = parseSince(flags.since ?? config.window.since, now);
+  const ctx = {
+    root,
+    since,
+    until,
+    config,
+    progress: () => {},
+    ...(flags.branch ? { branch: flags.branch } : {}),
+  };
+  const [git, evidence] = await Promise.all([collectGit(ctx), collectEvidence(ctx)]);
+  if (isUnavailable(git)) throw new SourceError(`git history of ${root} cannot be read: ${git.reason}`);
+  if (isUnavailable(evidence)) throw new SourceError(evidence.reason);
+  return buildPopulation({
+    git,
+    evidence,
+    config,
+    now,
+    since,
+    until,
+    ...(flags.env && flags.env.length > 0 ? { protectedEnvironments: flags.env } : {}),
+  });
+}
+
+function parseUntil(value: string): Date {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new UsageError(`invalid --until "${value}": use a date such as 2026-12-31`);
+  // A bare date means the end of that day.
+  return /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? new Date(t + 86_399_999) : new Date(t);
+}
+
+export async function run(flags: ChangesFlags): Promise<number> {
+  const pop = await loadPopulation(flags);
+  const text = renderPopulation(pop, flags.format);
+  if (flags.out) writeAtomic(flags.out, text);
+  else process.stdout.write(text);
+  return 0;
+}

@@ -1,0 +1,62 @@
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { openEvidenceStore, spoolDir } from '../changes/index.js';
+import { captureCiContext } from '../ci-context/index.js';
+import { loadConfig } from '../config/index.js';
+import { UsageError } from '../errors.js';
+import { explainMarkdown, explainText, runGate } from '../gate/index.js';
+import { commandNow } from './record.js';
+
+export interface GateFlags {
+  repo?: string;
+  config?: string;
+  context: 'auto' | 'pull_request' | 'deploy';
+  env?: string;
+  commit?: string;
+  protectedEnv?: string[];
+  block?: string[];
+  override?: boolean;
+  reason?: string;
+  ticket?: string;
+  approver?: string;
+  failOpen?: boolean;
+}
+
+export async function run(flags: GateFlags): Promise<number> {
+  const root = path.resolve(flags.repo ?? '.');
+  const { config } = loadConfig(root, flags.config);
+  const ci = captureCiContext(process.env);
+  if (!flags.override && (flags.reason || flags.ticket || flags.approver))
+    throw new UsageError('--reason, --ticket and --approver go with --override');
+  const result = await runGate({
+    root,
+    config,
+    ci,
+    now: commandNow(),
+    context: flags.context,
+    ...(flags.env ? { environment: flags.env } : {}),
+    ...(flags.commit ? { commit: flags.commit } : {}),
+    protectedEnvironments: flags.protectedEnv ?? ['production', 'prod'],
+    blockingSeverities: flags.block ?? ['critical', 'high'],
+    ...(flags.override
+      ? {
+          override: {
+            reason: flags.reason ?? '',
+            ticket: flags.ticket ?? '',
+            approver: flags.approver ?? '',
+          },
+        }
+      : {}),
+    failOpen: flags.failOpen === true,
+    openStore: () => openEvidenceStore({ root, config }),
+    spoolDir: spoolDir(root),
+  });
+  process.stdout.write(explainText(result.decision, result.recordedAt));
+  if (result.reviewDueAt)
+    process.stdout.write(
+      `Post-incident review due by ${result.reviewDueAt.slice(0, 10)}: \`greenlight record review --ticket ${flags.ticket}\`.\n`,
+    );
+  const summary = process.env.GITHUB_STEP_SUMMARY;
+  if (summary) appendFileSync(summary, explainMarkdown(result.decision, result.recordedAt));
+  return result.decision.decision === 'fail' ? 1 : 0;
+}

@@ -1,0 +1,395 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { captureCiContext, jsonPointer, type CiContext } from '../ci-context/index.js';
+import {
+  accessReviewStatement,
+  scanStatement,
+  testsStatement,
+  deploymentStatement,
+  openEvidenceStore,
+  overrideStatement,
+  recordIdempotent,
+  reviewStatement,
+  type BlobInput,
+  type EvidenceStore,
+  type RecordOutcome,
+  type Statement,
+} from '../changes/index.js';
+import { loadConfig, type Config } from '../config/index.js';
+import { InputError, UsageError } from '../errors.js';
+import type { ScanFindingRecord } from '../facts/index.js';
+import { maskTokens } from '../log.js';
+import { parseReport, type ReportFormat, type ScanReport } from '../sources/reports/index.js';
+
+/** Flags every `record` subcommand takes. */
+export interface CommonFlags {
+  repo?: string;
+  config?: string;
+  /** When the recorded thing happened (ISO); default now. */
+  at?: string;
+}
+
+export interface RecordEnv {
+  root: string;
+  config: Config;
+  ci: CiContext;
+  now: Date;
+  repository?: string;
+}
+
+/** The clock of a command: `GREENLIGHT_NOW` (for reproducible runs and tests) or the real time. */
+export function commandNow(): Date {
+  const fixed = process.env.GREENLIGHT_NOW;
+  if (fixed) {
+    const t = Date.parse(fixed);
+    if (Number.isNaN(t)) throw new UsageError(`GREENLIGHT_NOW="${fixed}" is not a date`);
+    return new Date(t);
+  }
+  return new Date();
+}
+
+export function parseTime(value: string | undefined, fallback: Date, flag = '--at'): string {
+  if (value === undefined) return fallback.toISOString();
+  const t = Date.parse(value);
+  if (Number.isNaN(t))
+    throw new UsageError(`${flag} "${value}" is not a date or time (e.g. 2026-11-02T10:00:00Z)`);
+  return new Date(t).toISOString();
+}
+
+export function recordEnv(flags: CommonFlags): RecordEnv {
+  const root = path.resolve(flags.repo ?? '.');
+  const { config } = loadConfig(root, flags.config);
+  const ci = captureCiContext(process.env);
+  return { root, config, ci, now: commandNow(), ...(ci.repository ? { repository: ci.repository } : {}) };
+}
+
+const SHA = /^[0-9a-f]{40}$/;
+
+/** A full commit SHA: given, from CI, or the checkout's HEAD. */
+export function resolveCommit(root: string, given: string | undefined, ci: CiContext): string {
+  const ref = given ?? ci.commit ?? 'HEAD';
+  if (SHA.test(ref)) return ref;
+  try {
+    return execFileSync('git', ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  } catch {
+    throw new UsageError(`cannot resolve commit "${ref}" in ${root}: pass --commit with a full SHA`);
+  }
+}
+
+export async function withStore<T>(env: RecordEnv, fn: (store: EvidenceStore) => Promise<T>): Promise<T> {
+  const store = await openEvidenceStore({ root: env.root, config: env.config });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export function report(kind: string, outcome: RecordOutcome): number {
+  const s = outcome.stored;
+  process.stdout.write(
+    outcome.appended
+      ? `recorded ${kind} as ledger entry ${s.index}\n`
+      : `${kind} already recorded as ledger entry ${s.index}: nothing to do\n`,
+  );
+  return 0;
+}
+
+async function recordOne(
+  env: RecordEnv,
+  kind: string,
+  statement: Statement,
+  blobs: BlobInput[] = [],
+): Promise<number> {
+  return report(kind, await withStore(env, (store) => recordIdempotent(store, statement, blobs)));
+}
+
+const repoField = (env: RecordEnv) => (env.repository ? { repository: env.repository } : {});
+
+// ---------------------------------------------------------------- deployment
+
+export interface DeploymentFlags extends CommonFlags {
+  env: string;
+  commit?: string;
+  artifact?: string[];
+  pipelineUrl?: string;
+}
+
+const ARTIFACT = /^(.+)@(sha256|sha512):([0-9a-f]{64,128})$/;
+
+export async function deployment(flags: DeploymentFlags): Promise<number> {
+  const env = recordEnv(flags);
+  const artifacts = (flags.artifact ?? []).map((a) => {
+    const m = ARTIFACT.exec(a);
+    if (!m) throw new UsageError(`--artifact "${a}": expected NAME@sha256:HEX`);
+    return { name: m[1]!, digest: `${m[2]}:${m[3]}` };
+  });
+  const statement = deploymentStatement({
+    environment: flags.env,
+    commit: resolveCommit(env.root, flags.commit, env.ci),
+    artifacts,
+    deployedAt: parseTime(flags.at, env.now),
+    ...(flags.pipelineUrl ? { pipelineUrl: flags.pipelineUrl } : {}),
+    ...repoField(env),
+    ci: env.ci,
+  });
+  return recordOne(env, `deployment to ${flags.env}`, statement);
+}
+
+// ---------------------------------------------------------------- emergency override and its review
+
+export interface OverrideFlags extends CommonFlags {
+  reason: string;
+  ticket: string;
+  approver: string;
+  commit?: string;
+  env?: string;
+}
+
+export function overrideFor(env: RecordEnv, flags: OverrideFlags, commit: string | undefined): Statement {
+  for (const k of ['reason', 'ticket', 'approver'] as const) {
+    if (!flags[k] || flags[k].trim() === '') throw new UsageError(`an emergency override needs --${k}`);
+  }
+  return overrideStatement({
+    ticket: flags.ticket,
+    reason: flags.reason,
+    approver: flags.approver,
+    ...(env.ci.actor ? { requestedBy: env.ci.actor } : {}),
+    ...(commit ? { commit } : {}),
+    ...(flags.env
+      ? { environment: flags.env }
+      : env.ci.environment
+        ? { environment: env.ci.environment }
+        : {}),
+    openedAt: parseTime(flags.at, env.now),
+    reviewDays: env.config.thresholds.emergencyReviewDays,
+    ...repoField(env),
+    ci: env.ci,
+  });
+}
+
+export async function override(flags: OverrideFlags): Promise<number> {
+  const env = recordEnv(flags);
+  const commit = flags.commit || env.ci.commit ? resolveCommit(env.root, flags.commit, env.ci) : undefined;
+  const statement = overrideFor(env, flags, commit);
+  const code = await recordOne(env, `emergency override ${flags.ticket}`, statement);
+  process.stdout.write(
+    `post-incident review due by ${String(statement.predicate.reviewDueAt).slice(0, 10)}: close it with \`greenlight record review --ticket ${flags.ticket}\`\n`,
+  );
+  return code;
+}
+
+export interface ReviewFlags extends CommonFlags {
+  ticket: string;
+  reviewer?: string;
+  notes?: string;
+}
+
+export async function review(flags: ReviewFlags): Promise<number> {
+  const env = recordEnv(flags);
+  if (!flags.ticket) throw new UsageError('a post-incident review needs --ticket');
+  const statement = reviewStatement({
+    ticket: flags.ticket,
+    reviewedAt: parseTime(flags.at, env.now),
+    ...(flags.reviewer ? { reviewer: flags.reviewer } : env.ci.actor ? { reviewer: env.ci.actor } : {}),
+    ...(flags.notes ? { notes: flags.notes } : {}),
+    ...repoField(env),
+    ci: env.ci,
+  });
+  return recordOne(env, `post-incident review of ${flags.ticket}`, statement);
+}
+
+// ---------------------------------------------------------------- access review
+
+const accessReviewFile = z.strictObject({
+  reviewedAt: z.union([z.string(), z.date()]).transform((v) => (v instanceof Date ? v.toISOString() : v)),
+  signedOffBy: z.string().min(1),
+  reviewers: z.array(z.string().min(1)).min(1),
+  systems: z.array(z.string().min(1)).min(1),
+  identities: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        system: z.string().optional(),
+        access: z.string().optional(),
+        decision: z.enum(['keep', 'remove', 'change']),
+      }),
+    )
+    .default([]),
+  notes: z.string().optional(),
+});
+
+export interface AccessReviewFlags extends CommonFlags {
+  file: string;
+}
+
+export async function accessReview(flags: AccessReviewFlags): Promise<number> {
+  const env = recordEnv(flags);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(flags.file);
+  } catch (err) {
+    throw new InputError(
+      `${flags.file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
+  }
+  const doc = parseDocument(bytes.toString('utf8'));
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new InputError(`${flags.file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split('\n')[0]}`);
+  }
+  const parsed = accessReviewFile.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError(
+      `${flags.file}: invalid access review at ${jsonPointer(issue.path)}: ${issue.message}`,
+    );
+  }
+  const r = parsed.data;
+  const reviewedAt = parseTime(r.reviewedAt, env.now, 'reviewedAt');
+  const { statement, blobs } = accessReviewStatement({
+    reviewedAt,
+    signedOffBy: r.signedOffBy,
+    reviewers: r.reviewers,
+    systems: r.systems,
+    identitiesReviewed: r.identities.length,
+    accessRemoved: r.identities.filter((i) => i.decision === 'remove').length,
+    file: { bytes: Buffer.from(maskTokens(bytes.toString('utf8'))), name: path.basename(flags.file) },
+    ...repoField(env),
+    ci: env.ci,
+  });
+  return report('access review', await withStore(env, (store) => recordIdempotent(store, statement, blobs)));
+}
+
+// ---------------------------------------------------------------- scans and tests
+
+export interface ReportFlags extends CommonFlags {
+  format?: string;
+  commit?: string;
+}
+
+/** Keys whose values in raw reports may hold a secret (Gitleaks `Secret`/`Match`, snippets…). */
+const SECRET_KEYS = new Set(['secret', 'match', 'snippet', 'code', 'raw', 'rawv2', 'evidence', 'line']);
+const REDACT_PARSE_LIMIT = 32 * 1024 * 1024;
+
+/** The raw report as stored: secret-bearing values removed, token-shaped strings masked. */
+export function redactReport(bytes: Buffer): Buffer {
+  const text = bytes.toString('utf8');
+  if (bytes.length <= REDACT_PARSE_LIMIT && /^\s*[[{]/.test(text)) {
+    try {
+      const strip = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.map(strip);
+        if (v && typeof v === 'object')
+          return Object.fromEntries(
+            Object.entries(v).map(([k, x]) => [
+              k,
+              SECRET_KEYS.has(k.toLowerCase()) && typeof x === 'string' ? '[redacted]' : strip(x),
+            ]),
+          );
+        return typeof v === 'string' ? maskTokens(v) : v;
+      };
+      return Buffer.from(JSON.stringify(strip(JSON.parse(text))));
+    } catch {
+      // not JSON after all: fall through to text masking
+    }
+  }
+  return Buffer.from(maskTokens(text));
+}
+
+async function parseAll(files: string[], format: string | undefined, root: string): Promise<ScanReport[]> {
+  if (files.length === 0) throw new UsageError('name at least one report file');
+  // Parse every file before recording anything: one malformed report records nothing.
+  const reports: ScanReport[] = [];
+  for (const file of files)
+    reports.push(
+      await parseReport({ path: file }, { root, ...(format ? { format: format as ReportFormat } : {}) }),
+    );
+  return reports;
+}
+
+function findingRecords(r: ScanReport): ScanFindingRecord[] {
+  return r.findings
+    .filter((f) => !f.suppressed)
+    .map((f) => {
+      const rec: ScanFindingRecord = {
+        fingerprint: f.fingerprint,
+        ruleId: f.ruleId,
+        severity: f.severity,
+        scanType: f.scanType,
+      };
+      const where = f.location
+        ? `${f.location.path}${f.location.line ? `:${f.location.line}` : ''}`
+        : f.resource;
+      if (where) rec.location = where;
+      if (f.title) rec.title = f.title;
+      return rec;
+    });
+}
+
+export async function scan(files: string[], flags: ReportFlags): Promise<number> {
+  const env = recordEnv(flags);
+  const reports = await parseAll(files, flags.format, env.root);
+  const commit = resolveCommit(env.root, flags.commit, env.ci);
+  const scannedAt = parseTime(flags.at, env.now);
+  for (const [i, r] of reports.entries())
+    if (r.format === 'junit')
+      throw new UsageError(`${files[i]}: a JUnit report holds tests: use \`greenlight record tests\``);
+  return withStore(env, async (store) => {
+    for (const [i, r] of reports.entries()) {
+      const raw = readFileSync(files[i]!);
+      const { statement, blobs } = scanStatement({
+        commit,
+        tool: r.tool.name,
+        format: r.format,
+        scanTypes: [...new Set([r.scanType, ...r.findings.map((f) => f.scanType)])],
+        scannedAt,
+        report: {
+          bytes: redactReport(raw),
+          name: path.basename(files[i]!),
+          mediaType: r.format === 'sarif' ? 'application/sarif+json' : 'application/json',
+        },
+        findings: findingRecords(r),
+        ...repoField(env),
+        ci: env.ci,
+      });
+      report(
+        `${r.tool.name} ${r.scanType} scan (${r.findings.length} findings)`,
+        await recordIdempotent(store, statement, blobs),
+      );
+    }
+    return 0;
+  });
+}
+
+export async function tests(files: string[], flags: ReportFlags): Promise<number> {
+  const env = recordEnv(flags);
+  const reports = await parseAll(files, flags.format ?? 'junit', env.root);
+  const sum = { total: 0, failed: 0, errors: 0, skipped: 0 };
+  for (const [i, r] of reports.entries()) {
+    if (!r.tests) throw new InputError(`${files[i]}: not a test report (JUnit XML expected)`);
+    sum.total += r.tests.total;
+    sum.failed += r.tests.failed;
+    sum.errors += r.tests.errored;
+    sum.skipped += r.tests.skipped;
+  }
+  const { statement, blobs } = testsStatement({
+    commit: resolveCommit(env.root, flags.commit, env.ci),
+    format: 'junit',
+    ...sum,
+    reports: files.map((f) => ({ bytes: redactReport(readFileSync(f)), name: path.basename(f) })),
+    ...repoField(env),
+    ci: env.ci,
+  });
+  const verdict = statement.predicate.passed ? 'passed' : 'FAILED';
+  return report(
+    `test results (${sum.total} tests, ${sum.failed} failed, ${sum.errors} errored: ${verdict})`,
+    await withStore(env, (store) => recordIdempotent(store, statement, blobs)),
+  );
+}

@@ -1,0 +1,12 @@
+/** The CI gate door: detect the context, decide from recorded evidence, explain, record. */
+export { runGate, type GateOptions, type GateRun } from './run.js';
+export {
+  detectContext,
+  decideDeploy,
+  decidePullRequest,
+  untraceable,
+  type GateContext,
+  type GateDecision,
+  type PullRequestEvidence,
+} from './decide.js';
+export { explainText, explainMarkdown } from './explain.js';

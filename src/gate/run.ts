@@ -1,0 +1,287 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  PREDICATE,
+  buildPopulation,
+  gateStatement,
+  overrideStatement,
+  prSubject,
+  recordIdempotent,
+  spoolStore,
+  toRecordedEvidence,
+  type EvidenceStore,
+  type StoredStatement,
+} from '../changes/index.js';
+import type { CiContext } from '../ci-context/index.js';
+import type { Config } from '../config/index.js';
+import { SourceError, UsageError } from '../errors.js';
+import { isUnavailable, type RecordedEvidence } from '../facts/index.js';
+import { collectGit } from '../sources/git/index.js';
+import {
+  decideDeploy,
+  decidePullRequest,
+  detectContext,
+  short,
+  type GateContext,
+  type GateDecision,
+} from './decide.js';
+
+const execFileP = promisify(execFile);
+
+export interface GateOptions {
+  root: string;
+  config: Config;
+  ci: CiContext;
+  now: Date;
+  context?: 'auto' | 'pull_request' | 'deploy';
+  environment?: string;
+  commit?: string;
+  protectedEnvironments: readonly string[];
+  blockingSeverities: readonly string[];
+  /** The emergency path: reason, ticket and approver are all required. */
+  override?: { reason: string; ticket: string; approver: string };
+  /** Pass (recording to the local spool) when the evidence store cannot be reached. */
+  failOpen: boolean;
+  openStore: () => Promise<EvidenceStore>;
+  /** Folder of the local spool used with `failOpen`. */
+  spoolDir: string;
+}
+
+export interface GateRun {
+  decision: GateDecision;
+  /** Where the decision was recorded (ledger entry or spool). */
+  recordedAt: string;
+  /** The override recorded on the emergency path. */
+  overrideEntry?: number;
+  reviewDueAt?: string;
+}
+
+/** Runs the gate: detect the context, read only the evidence it needs, decide, record. */
+export async function runGate(opts: GateOptions): Promise<GateRun> {
+  if (opts.override) {
+    for (const k of ['reason', 'ticket', 'approver'] as const)
+      if (!opts.override[k]?.trim()) throw new UsageError(`--override needs --${k}`);
+  }
+  const ctx = detectContext(opts.ci, {
+    ...(opts.context ? { context: opts.context } : {}),
+    ...(opts.environment ? { environment: opts.environment } : {}),
+    ...(opts.commit ? { commit: opts.commit } : {}),
+    protectedEnvironments: opts.protectedEnvironments,
+  });
+
+  let store: EvidenceStore;
+  try {
+    store = await opts.openStore();
+  } catch (err) {
+    return failOpenOrThrow(opts, ctx, err);
+  }
+  try {
+    let decision: GateDecision;
+    try {
+      decision = await decide(opts, ctx, store);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      return await failOpenOrThrow(opts, ctx, err);
+    }
+    let overrideEntry: number | undefined;
+    let reviewDueAt: string | undefined;
+    if (opts.override) {
+      const o = overrideStatement({
+        ...opts.override,
+        ...(opts.ci.actor ? { requestedBy: opts.ci.actor } : {}),
+        ...(decision.commit ? { commit: decision.commit } : {}),
+        ...(decision.environment ? { environment: decision.environment } : {}),
+        openedAt: opts.now.toISOString(),
+        reviewDays: opts.config.thresholds.emergencyReviewDays,
+        ...(opts.ci.repository ? { repository: opts.ci.repository } : {}),
+        ci: opts.ci,
+      });
+      overrideEntry = (await recordIdempotent(store, o)).stored.index;
+      reviewDueAt = String(o.predicate.reviewDueAt);
+      if (decision.decision === 'fail') {
+        decision = {
+          ...decision,
+          decision: 'override',
+          notes: [
+            ...decision.notes,
+            `emergency override ${opts.override.ticket} approved by ${opts.override.approver}: ${opts.override.reason}`,
+          ],
+        };
+      }
+    }
+    const recorded = await recordIdempotent(store, decisionStatement(opts, decision));
+    return {
+      decision,
+      recordedAt: `ledger entry ${recorded.stored.index}`,
+      ...(overrideEntry !== undefined ? { overrideEntry } : {}),
+      ...(reviewDueAt ? { reviewDueAt } : {}),
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+function decisionStatement(opts: GateOptions, d: GateDecision) {
+  return gateStatement({
+    context: d.context,
+    decision: d.decision,
+    ...(d.commit ? { commit: d.commit } : {}),
+    ...(d.environment ? { environment: d.environment } : {}),
+    ...(d.prNumber !== undefined ? { prNumber: d.prNumber } : {}),
+    reasons: d.reasons,
+    decidedAt: opts.now.toISOString(),
+    ...(opts.ci.repository ? { repository: opts.ci.repository } : {}),
+    ci: opts.ci,
+  });
+}
+
+async function failOpenOrThrow(opts: GateOptions, ctx: GateContext, err: unknown): Promise<GateRun> {
+  const why = (err as Error).message;
+  if (!opts.failOpen) throw new SourceError(`the evidence store cannot be reached: ${why}`);
+  const commit = ctx.kind === 'deploy' ? ctx.commit : ctx.kind === 'pull_request' ? ctx.head : ctx.commit;
+  const decision: GateDecision = {
+    context: ctx.kind,
+    decision: 'fail-open',
+    ...(commit ? { commit } : {}),
+    ...(ctx.kind === 'deploy' ? { environment: ctx.environment } : {}),
+    reasons: [],
+    notes: [`the evidence store cannot be reached (${why}); passing because of --fail-open`],
+  };
+  const spool = spoolStore(opts.spoolDir, () => opts.now);
+  const [stored] = await spool.append([decisionStatement(opts, decision)]);
+  return { decision, recordedAt: `spool ${opts.spoolDir} entry ${stored!.index}` };
+}
+
+async function decide(opts: GateOptions, ctx: GateContext, store: EvidenceStore): Promise<GateDecision> {
+  if (ctx.kind === 'pull_request') return decidePr(opts, ctx, store);
+  if (ctx.kind === 'deploy') return decideDeployCtx(opts, ctx, store);
+  return {
+    context: 'other',
+    decision: 'pass',
+    ...(ctx.commit ? { commit: ctx.commit } : {}),
+    reasons: [],
+    notes: [`nothing to gate: ${ctx.why}`],
+  };
+}
+
+async function evidenceOf(store: EvidenceStore, stored: StoredStatement[]): Promise<RecordedEvidence> {
+  return toRecordedEvidence(stored, store);
+}
+
+async function decidePr(
+  opts: GateOptions,
+  ctx: Extract<GateContext, { kind: 'pull_request' }>,
+  store: EvidenceStore,
+): Promise<GateDecision> {
+  const [head, base] = await Promise.all([
+    store.statements({ predicateTypes: [PREDICATE.scan, PREDICATE.tests], subjectDigest: ctx.head }),
+    ctx.base ? store.statements({ predicateTypes: [PREDICATE.scan], subjectDigest: ctx.base }) : [],
+  ]);
+  const headEv = await evidenceOf(store, head);
+  const baseEv = await evidenceOf(store, base);
+  // A scan recorded for the PR's head in an earlier run counts; one for the synthetic merge ref does not.
+  return decidePullRequest({
+    head: ctx.head,
+    ...(ctx.prNumber !== undefined ? { prNumber: ctx.prNumber } : {}),
+    scans: headEv.scans.filter((s) => s.commit === ctx.head),
+    baseScans: baseEv.scans,
+    tests: headEv.tests.filter((t) => t.commit === ctx.head),
+    requiredScanTypes: opts.config.scans.required,
+    blockingSeverities: opts.blockingSeverities,
+  });
+}
+
+async function gitOut(root: string, args: string[]): Promise<string> {
+  try {
+    return (await execFileP('git', args, { cwd: root, maxBuffer: 64 * 1024 * 1024 })).stdout;
+  } catch (err) {
+    throw new UsageError(`git ${args[0]} failed in ${root}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+async function decideDeployCtx(
+  opts: GateOptions,
+  ctx: Extract<GateContext, { kind: 'deploy' }>,
+  store: EvidenceStore,
+): Promise<GateDecision> {
+  const envName = ctx.environment.toLowerCase();
+  const deployments = (
+    await evidenceOf(store, await store.statements({ predicateTypes: [PREDICATE.deployment] }))
+  ).deployments
+    .filter((d) => d.environment.toLowerCase() === envName && d.commit !== ctx.commit)
+    .sort((a, b) => (a.deployedAt < b.deployedAt ? 1 : -1));
+  const prev = deployments[0];
+
+  // The commits being shipped: reachable from the deployed commit and not from the previous deploy.
+  const commit = (
+    await gitOut(opts.root, ['rev-parse', '--verify', '--end-of-options', `${ctx.commit}^{commit}`])
+  ).trim();
+  const range = prev ? [commit, `^${prev.commit}`] : [commit];
+  const shipped = (await gitOut(opts.root, ['rev-list', '--first-parent', ...range, '--']))
+    .split('\n')
+    .filter(Boolean);
+  if (shipped.length === 0)
+    return {
+      context: 'deploy',
+      decision: 'pass',
+      commit,
+      environment: ctx.environment,
+      reasons: [],
+      notes: [
+        `nothing new to ship: ${short(commit)} adds no change since the last deploy to ${ctx.environment}`,
+      ],
+      offending: [],
+    };
+  // Read history only as far back as the previous deploy (a day of margin for clock skew).
+  const since = prev
+    ? new Date(
+        Number((await gitOut(opts.root, ['log', '-1', '--format=%ct', prev.commit, '--'])).trim()) * 1000 -
+          86_400_000,
+      )
+    : null;
+  const git = await collectGit({
+    root: opts.root,
+    since,
+    until: opts.now,
+    config: opts.config,
+    progress: () => {},
+    branch: commit,
+  });
+  if (isUnavailable(git)) throw new UsageError(`cannot read the history of ${short(commit)}: ${git.reason}`);
+
+  const shippedSet = new Set(shipped);
+  const digests = new Set<string>();
+  for (const c of git.commits) {
+    if (!shippedSet.has(c.sha)) continue;
+    digests.add(c.sha);
+    if (c.parents[1]) digests.add(c.parents[1]);
+    if (c.prNumber !== undefined) {
+      for (const repo of [opts.ci.repository, undefined]) {
+        const d = prSubject(c.prNumber, repo).digest.sha256;
+        if (d) digests.add(d);
+      }
+    }
+  }
+  const [about, emergencies] = await Promise.all([
+    store.statements({
+      predicateTypes: [PREDICATE.scan, PREDICATE.tests, PREDICATE.gate, PREDICATE.override],
+      subjectDigest: [...digests],
+    }),
+    store.statements({ predicateTypes: [PREDICATE.override, PREDICATE.review] }),
+  ]);
+  const seen = new Set<number>();
+  const evidence = await evidenceOf(
+    store,
+    [...about, ...emergencies].filter((s) => !seen.has(s.index) && seen.add(s.index)),
+  );
+  const pop = buildPopulation({
+    git,
+    evidence,
+    config: opts.config,
+    now: opts.now,
+    since: null,
+    until: opts.now,
+    ...(opts.ci.repository ? { repository: opts.ci.repository } : {}),
+  });
+  return decideDeploy(pop, shipped, commit, ctx.environment);
+}
