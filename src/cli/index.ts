@@ -83,7 +83,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--pipeline-url <url>', 'link to the deploy pipeline (default: the CI run URL)')
     .action(run(async () => ({ run: (await import('./record.js')).deployment })));
   common(record.command('scan').description('Record scanner reports (format detected from content)'))
-    .argument('<files...>', 'report files: SARIF, CycloneDX, SPDX, Trivy, Grype, Gitleaks, Checkov, npm audit, ZAP')
+    .argument(
+      '<files...>',
+      'report files: SARIF, CycloneDX, SPDX, Trivy, Grype, Gitleaks, Checkov, npm audit, ZAP',
+    )
     .option('--format <format>', 'report format, when detection is not wanted')
     .option('--commit <sha>', 'commit scanned (default: the CI commit, else HEAD)')
     .action(run(async () => ({ run: (await import('./record.js')).scan })));
@@ -98,13 +101,18 @@ export async function main(argv: string[]): Promise<number> {
     .option('--commit <sha>', 'commit shipped as an emergency')
     .option('--env <name>', 'environment')
     .action(run(async () => ({ run: (await import('./record.js')).override })));
-  common(record.command('review').description('Record the post-incident review closing an emergency override'))
+  common(
+    record.command('review').description('Record the post-incident review closing an emergency override'),
+  )
     .requiredOption('--ticket <key>', 'ticket of the emergency override')
     .option('--reviewer <name>', 'who held the review (default: the CI actor)')
     .option('--notes <text>', 'outcome of the review')
     .action(run(async () => ({ run: (await import('./record.js')).review })));
   common(record.command('access-review').description('Record a periodic access review with its sign-off'))
-    .requiredOption('--file <file>', 'the review (YAML or JSON: reviewedAt, signedOffBy, reviewers, systems, identities)')
+    .requiredOption(
+      '--file <file>',
+      'the review (YAML or JSON: reviewedAt, signedOffBy, reviewers, systems, identities)',
+    )
     .action(run(async () => ({ run: (await import('./record.js')).accessReview })));
 
   const windowed = (c: Command) =>
@@ -114,12 +122,20 @@ export async function main(argv: string[]): Promise<number> {
       .option('--repo <path>', 'repository working tree', '.')
       .option('--branch <name>', 'protected branch (default: the default branch)')
       .option('-c, --config <file>', 'config file');
-  windowed(program.command('changes').description('List every change that reached the protected branch, with its evidence'))
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  windowed(
+    program
+      .command('changes')
+      .description('List every change that reached the protected branch, with its evidence'),
+  )
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'),
+    )
     .option('-o, --out <file>', 'write to FILE instead of stdout')
     .option('--env <names...>', 'production environments (default: production prod)')
     .action(run(() => import('./changes.js')));
-  windowed(program.command('sample').description('Draw a reproducible sample of changes and export its evidence'))
+  windowed(
+    program.command('sample').description('Draw a reproducible sample of changes and export its evidence'),
+  )
     .requiredOption('--size <n>', 'sample size (25, 40, 60 or any number)')
     .requiredOption('--seed <seed>', 'seed: the same seed and population give the same sample')
     .option('-o, --out <dir>', 'folder for sample.csv and the evidence of each sampled change')
@@ -131,7 +147,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--repo <path>', 'repository working tree', '.')
     .option('-c, --config <file>', 'config file')
     .addOption(
-      new Option('--context <context>', 'what to gate').choices(['auto', 'pull_request', 'deploy']).default('auto'),
+      new Option('--context <context>', 'what to gate')
+        .choices(['auto', 'pull_request', 'deploy'])
+        .default('auto'),
     )
     .option('--env <name>', 'environment being deployed to')
     .option('--commit <sha>', 'commit being gated (default: from CI)')
