@@ -69,7 +69,8 @@ export function scansInWorkflows(workflows: WorkflowSet): ScanUse[] {
               outer ??
               (s !== step && s.continueOnError ? 'continue-on-error: true' : undefined) ??
               r.advisory;
-            out.push(use(stepBase, r.entry, r.type, r.via, r.match, s.location, stepTriggers, advisory));
+            const at = matchLocation(wf, s, r);
+            out.push(use(stepBase, r.entry, r.type, r.via, r.match, at, stepTriggers, advisory));
           }
         }
       }
@@ -198,7 +199,21 @@ interface Recognised {
   type: ScanType;
   via: ScanUse['via'];
   match: string;
+  /** For commands: 0-based line of the match within the script. */
+  lineOffset?: number;
   advisory?: string;
+}
+
+/**
+ * The step, or for a command in a multi-line GitHub `run:` the script line itself (a GitHub
+ * script is one block scalar whose lines map onto the file; a GitLab script is joined from lists).
+ */
+function matchLocation(wf: Workflow, step: Step, r: Recognised): Location {
+  const start = step.runLocation;
+  if (r.lineOffset === undefined || wf.system !== 'github-actions' || start?.line === undefined)
+    return step.location;
+  if (!step.run?.includes('\n')) return step.location;
+  return { path: start.path, line: start.line + r.lineOffset };
 }
 
 let compiledCache: Compiled[] | undefined;
@@ -344,7 +359,13 @@ function recogniseScript(step: Step, compiled: Compiled[]): Recognised[] {
       seen.add(c.entry.id);
       const advisory = commandAdvisory(c, step, line.text, segment, errexitOff, pipefail);
       for (const type of c.entry.types) {
-        const r: Recognised = { entry: c.entry, type, via: 'command', match: line.text };
+        const r: Recognised = {
+          entry: c.entry,
+          type,
+          via: 'command',
+          match: line.text,
+          lineOffset: line.offset,
+        };
         if (advisory) r.advisory = advisory;
         out.push(r);
       }
