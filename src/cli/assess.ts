@@ -18,6 +18,9 @@ export interface AssessFlags {
   failOn: Severity;
   record: boolean;
   quiet?: boolean;
+  github?: string;
+  githubUrl?: string;
+  concurrency?: string;
 }
 
 export async function run(target: string, flags: AssessFlags): Promise<number> {
@@ -34,6 +37,7 @@ export async function run(target: string, flags: AssessFlags): Promise<number> {
     ...(since !== undefined ? { since } : {}),
     ...(flags.branch ? { branch: flags.branch } : {}),
     ...(flags.only ? { only: flags.only } : {}),
+    ...githubOptions(flags),
   });
   progress.done();
 
@@ -48,6 +52,21 @@ export async function run(target: string, flags: AssessFlags): Promise<number> {
     (r) => (r.outcome === 'fail' || r.outcome === 'error') && SEVERITY_RANK[r.severity] >= floor,
   );
   return failing ? 1 : 0;
+}
+
+/** `--github`, `--github-url`, `--concurrency` → the engine's GitHub options. */
+function githubOptions(flags: AssessFlags): { github?: NonNullable<Parameters<typeof assess>[0]>['github'] } {
+  if (!flags.github && !flags.githubUrl && !flags.concurrency) return {};
+  const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64))
+    throw new UsageError(`--concurrency ${flags.concurrency}: expected a whole number from 1 to 64`);
+  return {
+    github: {
+      ...(flags.github ? { target: flags.github } : {}),
+      ...(flags.githubUrl ? { url: flags.githubUrl } : {}),
+      ...(concurrency ? { concurrency } : {}),
+    },
+  };
 }
 
 /** Write to a temporary file and rename, so a crash never leaves half a report. */

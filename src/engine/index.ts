@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { CHECK_REGISTRY, type AnyCheck } from '../checks/index.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
-import { UsageError } from '../errors.js';
+import { SourceError, UsageError } from '../errors.js';
 import { isUnavailable, type CollectedFacts, type FactKey, type Subject } from '../facts/index.js';
-import { FACT_LOADERS } from '../sources/index.js';
+import { FACT_LOADERS, type SourceContext } from '../sources/index.js';
 import { toolVersion } from '../version.js';
 import { evaluateChecks, unimplementedResults } from './evaluate.js';
 import {
@@ -43,6 +43,8 @@ export interface AssessOptions {
   progress?: (message: string) => void;
   /** The check registry; tests pass their own. */
   checks?: readonly AnyCheck[];
+  /** GitHub connection (`--github`, `--github-url`, `--concurrency`). */
+  github?: SourceContext['github'];
 }
 
 export interface AssessRun {
@@ -72,6 +74,7 @@ export async function assess(opts: AssessOptions = {}): Promise<AssessRun> {
     config,
     progress,
     ...(opts.branch ? { branch: opts.branch } : {}),
+    ...(opts.github ? { github: opts.github } : {}),
   });
 
   const implemented = new Set(registry.map((c) => c.id));
@@ -89,7 +92,7 @@ export async function assess(opts: AssessOptions = {}): Promise<AssessRun> {
     schemaVersion: '1.0',
     tool: { name: 'greenlight', version: toolVersion() },
     generatedAt: now.toISOString(),
-    subject: subjectOf(root, facts),
+    subject: subjectOf(root, facts, opts.github?.target),
     window: { since: since ? since.toISOString() : null, until: until.toISOString() },
     config: { file: loaded.file, sha256: createHash('sha256').update(loaded.text).digest('hex') },
     maturity: computeMaturity(checks, controls, results, signals),
@@ -113,6 +116,8 @@ async function collect(
       try {
         (facts as Record<string, unknown>)[key] = await FACT_LOADERS[key](ctx);
       } catch (err) {
+        // A source asked for explicitly that can read nothing at all stops the run (exit 4).
+        if (err instanceof SourceError) throw err;
         (facts as Record<string, unknown>)[key] = {
           unavailable: true,
           reason: `${key}: ${(err as Error).message}`,
@@ -127,7 +132,7 @@ function selectedBy(id: string, only: string[] | undefined): boolean {
   return !only || only.some((o) => id === o || (o.endsWith('.') ? id.startsWith(o) : id.startsWith(`${o}.`)));
 }
 
-function subjectOf(root: string, facts: CollectedFacts): Subject {
+function subjectOf(root: string, facts: CollectedFacts, githubTarget?: string): Subject {
   const subject: Subject = { kind: 'local', name: path.basename(root), path: root };
   const git = facts.git;
   if (git && !isUnavailable(git)) {
@@ -139,6 +144,10 @@ function subjectOf(root: string, facts: CollectedFacts): Subject {
       const m = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(remote.url);
       if (m?.[1]) subject.name = m[1];
     }
+  }
+  if (githubTarget) {
+    subject.kind = 'github';
+    subject.name = githubTarget;
   }
   return subject;
 }

@@ -95,6 +95,7 @@ export async function collectGithub(ctx: SourceContext): Promise<GithubFacts | U
     return unavailable(
       `no GitHub credentials for ${target}: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY`,
     );
+  const explicit = gh.target !== undefined;
   return collectGithubFacts({
     target,
     apiUrl,
@@ -107,5 +108,9 @@ export async function collectGithub(ctx: SourceContext): Promise<GithubFacts | U
     cacheFile: gh.cacheFile === undefined ? path.join(ctx.root, ETAG_CACHE) : gh.cacheFile,
     ...(gh.retryBaseMs !== undefined ? { retryBaseMs: gh.retryBaseMs } : {}),
     progress: (p) => ctx.progress(progressLine(p, target)),
+  }).catch((err: unknown) => {
+    // An auto-detected remote that cannot be read must not stop a local assessment.
+    if (!explicit && err instanceof SourceError) return unavailable(err.message);
+    throw err;
   });
 }
