@@ -18,6 +18,13 @@ import scanSast from './scan.sast/index.js';
 import scanSca from './scan.sca/index.js';
 import scanSecrets from './scan.secrets/index.js';
 import secretsNoneCommitted from './secrets.none-committed/index.js';
+import pipelineWorkflowValid from './pipeline.workflow-valid/index.js';
+import pipelineTestsRun from './pipeline.tests-run/index.js';
+import pipelinePermissionsDeclared from './pipeline.permissions-declared/index.js';
+import pipelineOidcFederation from './pipeline.oidc-federation/index.js';
+import pipelineNoDangerousTriggers from './pipeline.no-dangerous-triggers/index.js';
+import pipelineNoScriptInjection from './pipeline.no-script-injection/index.js';
+import pipelineActionsPinned from './pipeline.actions-pinned/index.js';
 
 export const CHECK_REGISTRY: readonly AnyCheck[] = [
   changeNoDirectPush,
@@ -35,6 +42,13 @@ export const CHECK_REGISTRY: readonly AnyCheck[] = [
   policyAsCode,
   repoSecurityPolicy,
   branchCodeownersReview,
+  pipelineWorkflowValid,
+  pipelineTestsRun,
+  pipelinePermissionsDeclared,
+  pipelineOidcFederation,
+  pipelineNoDangerousTriggers,
+  pipelineNoScriptInjection,
+  pipelineActionsPinned,
 ];
 
 export { defineCheck, pass, fail, notApplicable, notAvailable, errorResult } from './define-check.js';

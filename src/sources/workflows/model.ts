@@ -40,9 +40,10 @@ export function expandedSteps(wf: Workflow, job: Job): { step: Step; path: strin
 }
 
 /**
- * The location of a character inside a step's script, from where the script starts. Exact for
- * single-line values and literal blocks (`|`); for folded or multi-line plain scalars the line is
- * counted in the value, which can differ from the file.
+ * The location of a character inside a GitHub step's script (or a `with:` value), from where the
+ * value starts. Exact for single-line values and literal blocks (`|`); for folded or multi-line
+ * plain scalars the line is counted in the value, which can differ from the file. Not for GitLab
+ * steps: their script joins before_script/script/after_script written in different places.
  */
 export function scriptLocation(start: Location, script: string, offset: number): Location {
   const before = script.slice(0, offset);
