@@ -16,22 +16,22 @@ function compile(source: string, name: string): RegExp | string {
 }
 
 /**
- * The commits each merge brought in (reachable from its second parents, not on the first-parent
- * line). Merges are taken oldest first so a branch merged twice is counted with its first merge.
+ * The commits each of `merges` brought in: reachable from its second parents without crossing
+ * the first-parent line. Only merged (non-first-parent) commits are indexed, and only when some
+ * merge needs it. Merges are taken oldest first so a branch merged twice counts with its first merge.
  */
-function mergedCommits(commits: readonly Commit[]): Map<string, Commit[]> {
+function mergedCommits(commits: readonly Commit[], merges: readonly Commit[]): Map<string, Commit[]> {
   const bySha = new Map<string, Commit>();
-  for (const c of commits) bySha.set(c.sha, c);
+  for (const c of commits) if (!c.firstParent) bySha.set(c.sha, c);
   const seen = new Set<string>();
   const result = new Map<string, Commit[]>();
-  for (let i = commits.length - 1; i >= 0; i -= 1) {
-    const merge = commits[i] as Commit;
-    if (!merge.firstParent || merge.parents.length < 2) continue;
+  for (let i = merges.length - 1; i >= 0; i -= 1) {
+    const merge = merges[i] as Commit;
     const found: Commit[] = [];
     const stack = merge.parents.slice(1);
     while (stack.length > 0 && found.length < MAX_MERGED) {
       const c = bySha.get(stack.pop() as string);
-      if (!c || c.firstParent || seen.has(c.sha)) continue;
+      if (!c || seen.has(c.sha)) continue;
       seen.add(c.sha);
       found.push(c);
       stack.push(...c.parents);
@@ -41,9 +41,11 @@ function mergedCommits(commits: readonly Commit[]): Map<string, Commit[]> {
   return result;
 }
 
-/** Subject without the PR's own number (`(#123)` is the pull request, not a ticket). */
-function subjectText(c: Commit): string {
-  return c.prNumber === undefined ? c.subject : c.subject.split(`#${c.prNumber}`).join('');
+/** Whether the subject links a ticket, not counting the PR's own number (`(#123)` is not a ticket). */
+function subjectLinked(c: Commit, linked: (text: string) => boolean): boolean {
+  if (!linked(c.subject)) return false;
+  if (c.prNumber === undefined || !c.subject.includes('#')) return true;
+  return linked(c.subject.split(`#${c.prNumber}`).join(''));
 }
 
 export default defineCheck({
@@ -81,15 +83,16 @@ export default defineCheck({
     );
     if (changes.length === 0)
       return [notApplicable(`no change reached ${git.branch} in the window`, git.branch)];
-    const behind = changes.some((c) => c.parents.length > 1) ? mergedCommits(git.commits) : new Map();
-
-    const unlinked = changes.filter(
-      (c) =>
-        !linked(subjectText(c)) &&
-        !linked(c.body) &&
-        !linked(c.sourceBranch) &&
-        !(behind.get(c.sha) ?? []).some((m: Commit) => linked(m.subject) || linked(m.body)),
+    let unlinked = changes.filter(
+      (c) => !subjectLinked(c, linked) && !linked(c.body) && !linked(c.sourceBranch),
     );
+    const merges = unlinked.filter((c) => c.parents.length > 1);
+    if (merges.length > 0) {
+      const behind = mergedCommits(git.commits, merges);
+      unlinked = unlinked.filter(
+        (c) => !(behind.get(c.sha) ?? []).some((m) => linked(m.subject) || linked(m.body)),
+      );
+    }
     if (unlinked.length === 0)
       return [pass(`all ${changes.length} changes on ${git.branch} link a ticket`, git.branch)];
     return unlinked.map((c) =>

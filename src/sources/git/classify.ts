@@ -30,16 +30,6 @@ function isForgeCommitter(c: Commit): Forge | undefined {
   return undefined;
 }
 
-/** Marks the first-parent line from the tip, walking parents in memory. */
-export function markFirstParent(bySha: Map<string, Commit>, tip: string): void {
-  let cur = bySha.get(tip);
-  while (cur && !cur.firstParent) {
-    cur.firstParent = true;
-    const next = cur.parents[0];
-    cur = next === undefined ? undefined : bySha.get(next);
-  }
-}
-
 interface PullRequestRef {
   forge: Forge;
   number?: number;
@@ -117,26 +107,22 @@ function applyPullRequest(c: Commit, pr: PullRequestRef, web: string | undefined
 
 /**
  * Sets `kind` and what goes with it (forge, PR number and URL, merged branch, bot author,
- * emergency) on one commit; `firstParent` must already be marked.
+ * emergency) on one commit whose `firstParent` is already known. A merge's `botAuthor` from its
+ * merged head is set separately, by `noteMergedHead`, once the head has been read.
  */
-export function classify(c: Commit, bySha: Map<string, Commit>, web: string | undefined): void {
+export function classify(c: Commit, web: string | undefined): void {
   if (c.trailers.length > 0) {
     for (const t of c.trailers) {
       if (t.key.length === 16 && t.key.toLowerCase() === 'emergency-change') c.emergency = t.value;
     }
   }
   const authorBot = isBotIdentity(c.authorName, c.authorEmail);
+  if (authorBot) c.botAuthor = true;
   if (!c.firstParent) {
     c.kind = 'merged';
-    if (authorBot) c.botAuthor = true;
     return;
   }
   const merge = c.parents.length > 1;
-  if (merge) {
-    const head = bySha.get(c.parents[1] as string);
-    if (authorBot || (head && isBotIdentity(head.authorName, head.authorEmail))) c.botAuthor = true;
-  } else if (authorBot) c.botAuthor = true;
-
   const pr = pullRequestOf(c, merge);
   if (pr) {
     c.kind = merge ? 'pr-merge' : 'forge-squash';
@@ -144,8 +130,7 @@ export function classify(c: Commit, bySha: Map<string, Commit>, web: string | un
     return;
   }
   const forgeCommitter = isForgeCommitter(c);
-  const committerBot = isBotIdentity(c.committerName, c.committerEmail);
-  if (authorBot && (committerBot || forgeCommitter)) {
+  if (authorBot && (forgeCommitter || isBotIdentity(c.committerName, c.committerEmail))) {
     c.kind = 'bot';
     return;
   }
@@ -156,4 +141,60 @@ export function classify(c: Commit, bySha: Map<string, Commit>, web: string | un
     return;
   }
   c.kind = 'direct-push';
+}
+
+/** A merge whose merged head was authored by a bot is a bot's change (dependabot PR merged by a human). */
+export function noteMergedHead(merge: Commit, head: Commit): void {
+  if (isBotIdentity(head.authorName, head.authorEmail)) merge.botAuthor = true;
+}
+
+/**
+ * Classifies commits as `git log` streams them. git lists a commit before its parents, so the
+ * first-parent line is followed with one comparison per commit, and no index of all commits is
+ * needed. The exception (a parent with a later date than its child, also reachable through
+ * another path) is detected by `finish`, which then repairs the line with an index.
+ */
+export function createClassifier(tip: string, web: string | undefined) {
+  let expected: string | undefined = tip;
+  /** Second parent → the first-parent merge waiting to learn who authored it. */
+  const heads = new Map<string, Commit>();
+  return {
+    add(c: Commit): void {
+      if (c.sha === expected) {
+        c.firstParent = true;
+        expected = c.parents[0];
+      }
+      classify(c, web);
+      if (heads.size > 0) {
+        const merge = heads.get(c.sha);
+        if (merge) {
+          heads.delete(c.sha);
+          noteMergedHead(merge, c);
+        }
+      }
+      if (c.firstParent && c.parents.length > 1) heads.set(c.parents[1] as string, c);
+    },
+    /** `all` is every commit read, including any the caller keeps out of the window. */
+    finish(all: readonly Commit[]): void {
+      if (expected === undefined) return;
+      const missed = expected;
+      if (!all.some((c) => c.sha === missed)) return; // the line left the window: nothing missed
+      repairFirstParent(all, missed, web);
+    },
+  };
+}
+
+/** Slow path: follows the first-parent line from `from` through an index of all commits. */
+function repairFirstParent(all: readonly Commit[], from: string, web: string | undefined): void {
+  const bySha = new Map<string, Commit>();
+  for (const c of all) bySha.set(c.sha, c);
+  let cur = bySha.get(from);
+  while (cur && !cur.firstParent) {
+    cur.firstParent = true;
+    classify(cur, web);
+    const head = cur.parents.length > 1 ? bySha.get(cur.parents[1] as string) : undefined;
+    if (head) noteMergedHead(cur, head);
+    const next = cur.parents[0];
+    cur = next === undefined ? undefined : bySha.get(next);
+  }
 }

@@ -275,6 +275,27 @@ describe('collectGit: repository states', () => {
     expect(all.commits.at(-1)?.sha).toBe(c1);
   });
 
+  it('follows the first-parent line even when clock skew makes git list a parent before its child', async () => {
+    const repo = createRepo();
+    const a = repo.commit({ subject: 'A', date: '2026-01-01T00:00:00Z' });
+    const p = repo.commit({
+      subject: 'P, committed with a clock running fast',
+      date: '2026-06-01T00:00:00Z',
+    });
+    repo.branch('side');
+    const d = repo.commit({ subject: 'D', date: '2026-03-01T00:00:00Z' });
+    repo.checkout('main');
+    const c = repo.commit({ subject: 'C', date: '2026-02-01T00:00:00Z' });
+    const m = repo.prMerge('side', 5, { date: '2026-07-01T00:00:00Z' });
+    // The case under test: git lists P (reached through D) before C, its child on the line.
+    expect(repo.git(['log', '--format=%H']).split('\n')).toEqual([m, d, p, c, a]);
+    const h = await history(repo.dir);
+    const firstParent = h.commits.filter((x) => x.firstParent).map((x) => x.sha);
+    expect(firstParent).toEqual([m, p, c, a]);
+    expect(h.commits.find((x) => x.sha === d)?.kind).toBe('merged');
+    expect(h.commits.find((x) => x.sha === p)?.kind).toBe('direct-push');
+  });
+
   it('reports progress every few thousand commits', async () => {
     const repo = createRepo();
     fastImportCommits(repo, 5001);

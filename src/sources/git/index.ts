@@ -1,7 +1,7 @@
 import { unavailable, type Commit, type GitHistory, type Unavailable } from '../../facts/index.js';
 import type { SourceContext } from '../context.js';
-import { classify, markFirstParent } from './classify.js';
-import { logArgs, parseRecord } from './log.js';
+import { createClassifier } from './classify.js';
+import { logArgs, parseRecord, parseState } from './log.js';
 import { webBase } from './remotes.js';
 import { readRepo, RepoProblem, resolveTarget } from './repo.js';
 import { GitNotFoundError, streamGitRecords } from './run-git.js';
@@ -41,48 +41,48 @@ async function readHistory(ctx: SourceContext): Promise<GitHistory> {
   };
   if (!target.tip) return history;
 
-  const { commits, times, stderr } = await readLog(repo.root, target.tip, ctx);
   const origin = repo.remotes.find((r) => r.name === 'origin') ?? repo.remotes[0];
-  const web = origin ? webBase(origin.url) : undefined;
-  const bySha = new Map<string, Commit>();
-  for (const c of commits) bySha.set(c.sha, c);
-  markFirstParent(bySha, target.tip);
-  for (const c of commits) classify(c, bySha, web);
-
-  history.commits = untilFilter(commits, times, ctx.until);
+  const { commits, stderr } = await readLog(
+    repo.root,
+    target.tip,
+    origin ? webBase(origin.url) : undefined,
+    ctx,
+  );
+  history.commits = commits;
   const warnings = warningsFrom(stderr);
   if (warnings.length > 0) history.warnings = warnings;
   return history;
 }
 
-interface LogRead {
-  commits: Commit[];
-  /** Committer times (seconds), parallel to `commits`: facts hold ISO dates only. */
-  times: number[];
-  stderr: string;
-}
-
-async function readLog(root: string, tip: string, ctx: SourceContext): Promise<LogRead> {
+/**
+ * Streams `git log`, parsing and classifying each commit as it arrives (so the work overlaps
+ * with git's). Commits after `until` are read only to follow the first-parent line from the tip.
+ */
+async function readLog(
+  root: string,
+  tip: string,
+  web: string | undefined,
+  ctx: SourceContext,
+): Promise<{ commits: Commit[]; stderr: string }> {
   const commits: Commit[] = [];
-  const times: number[] = [];
+  const late: Commit[] = [];
+  const limit = Math.floor(ctx.until.getTime() / 1000);
+  const state = parseState();
+  const classifier = createClassifier(tip, web);
+  let read = 0;
   const { code, stderr } = await streamGitRecords(logArgs(tip, ctx.since), root, (record) => {
-    const raw = parseRecord(record);
-    if (!raw) return;
-    commits.push(raw.commit);
-    times.push(raw.time);
-    if (commits.length % PROGRESS_EVERY === 0) ctx.progress(`git: ${commits.length} commits read`);
+    const c = parseRecord(record, state);
+    if (!c) return;
+    classifier.add(c);
+    (state.time <= limit ? commits : late).push(c);
+    read += 1;
+    if (read % PROGRESS_EVERY === 0) ctx.progress(`git: ${read} commits read`);
   });
   if (code !== 0) {
     throw new RepoProblem(`git log failed in ${root}: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}`);
   }
-  return { commits, times, stderr };
-}
-
-/** Drops commits committed after `until`; they were read only to follow the first-parent line from the tip. */
-function untilFilter(commits: Commit[], times: number[], until: Date): Commit[] {
-  const limit = Math.floor(until.getTime() / 1000);
-  if (times.every((t) => t <= limit)) return commits;
-  return commits.filter((_, i) => (times[i] as number) <= limit);
+  classifier.finish(late.length > 0 ? [...late, ...commits] : commits);
+  return { commits, stderr };
 }
 
 function warningsFrom(stderr: string): string[] {

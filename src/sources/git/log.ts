@@ -56,40 +56,65 @@ const SIGNATURE: Record<string, SignatureStatus> = {
   N: 'none',
 };
 
-/** A parsed commit before classification, with its committer time in seconds. */
-export interface RawCommit {
-  commit: Commit;
+/** Shared by every commit without parents or trailers: facts are read-only, and it saves an allocation per commit. */
+const NONE: never[] = Object.freeze([]) as never[];
+
+/** State shared by the records of one `git log` run. */
+export interface ParseState {
+  /** Committer time (seconds) of the record just parsed. */
   time: number;
+  /** Names, emails and dates seen so far: each distinct value is kept once, not once per commit. */
+  seen: Map<string, string>;
 }
 
-const NO_PARENTS: string[] = [];
+const INTERN_LIMIT = 100_000;
 
-/** Parses one record of {@link LOG_FORMAT}. Kept free of regular expressions: it runs per commit. */
-export function parseRecord(record: string): RawCommit | null {
+export function parseState(): ParseState {
+  return { time: 0, seen: new Map() };
+}
+
+/**
+ * Returns the copy of `s` already kept, so 200,000 commits by 50 people hold 50 name strings:
+ * fewer live objects is less work for the garbage collector, which dominates the cost here.
+ */
+function intern(state: ParseState, s: string): string {
+  const kept = state.seen.get(s);
+  if (kept !== undefined) return kept;
+  if (state.seen.size < INTERN_LIMIT) state.seen.set(s, s);
+  return s;
+}
+
+/**
+ * Parses one record of {@link LOG_FORMAT} into an unclassified commit. Kept free of regular
+ * expressions and needless allocations: it runs once per commit.
+ */
+export function parseRecord(record: string, state: ParseState): Commit | null {
   if (record.length === 0) return null;
   const f = record.split('\x1f');
   if (f.length < FIELDS)
     throw new Error(`unexpected git log record (${f.length} fields): ${record.slice(0, 80)}`);
-  const parents = f[1] ? f[1].split(' ') : NO_PARENTS;
   const body = f.length === FIELDS ? (f[13] as string) : f.slice(13).join('\x1f');
+  const authoredAt = f[4] as string;
+  const committedAt = f[7] as string;
   const commit: Commit = {
     sha: f[0] as string,
-    parents,
-    authorName: f[2] as string,
-    authorEmail: f[3] as string,
-    authoredAt: f[4] as string,
-    committerName: f[5] as string,
-    committerEmail: f[6] as string,
-    committedAt: f[7] as string,
+    parents: f[1] ? f[1].split(' ') : NONE,
+    authorName: intern(state, f[2] as string),
+    authorEmail: intern(state, f[3] as string),
+    authoredAt,
+    committerName: intern(state, f[5] as string),
+    committerEmail: intern(state, f[6] as string),
+    committedAt: committedAt === authoredAt ? authoredAt : committedAt,
     subject: f[12] as string,
     body: body.length > 0 && body.charCodeAt(body.length - 1) === 10 ? body.trimEnd() : body,
-    trailers: f[11] ? parseTrailers(f[11]) : [],
+    trailers: f[11] ? parseTrailers(f[11]) : NONE,
     firstParent: false,
     kind: 'merged',
     signature: SIGNATURE[f[9] as string] ?? 'cannot-check',
   };
-  if (f[10]) commit.signer = f[10];
-  return { commit, time: Number(f[8]) };
+  if (f[10]) commit.signer = intern(state, f[10]);
+  state.time = Number(f[8]);
+  return commit;
 }
 
 function parseTrailers(text: string): Trailer[] {
