@@ -301,3 +301,4 @@ export * from './github.js';
 
 import type { RecordedEvidence } from './evidence.js';
 export * from './evidence.js';
+export * from './scans.js';
