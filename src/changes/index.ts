@@ -10,7 +10,13 @@ export {
   emptyEvidence,
   EVIDENCE_PREDICATES,
 } from './read-evidence.js';
-export { buildPopulation, repositoryName, ticketMatcher } from './population.js';
+export {
+  buildPopulation,
+  populationOf,
+  repositoryName,
+  ticketMatcher,
+  untraceableReasons,
+} from './population.js';
 export { openEvidenceStore, collectEvidence, spoolDir } from './store.js';
 export { spoolStore } from './spool.js';
 export type * from './types.js';

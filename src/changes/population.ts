@@ -546,3 +546,37 @@ export function ticketMatcher(pattern: string, urlPattern: string): (text: strin
   const url = new RegExp(urlPattern);
   return (text) => key.exec(text)?.[0] ?? url.exec(text)?.[0] ?? null;
 }
+
+/** Why a change is not traceable to an approved, tested change (empty: it is, or it is excepted). */
+export function untraceableReasons(row: ChangeRow): string[] {
+  if (row.status === 'excepted') return [];
+  const why: string[] = [];
+  if (row.kind === 'direct-push') why.push('pushed directly, without a pull request');
+  if (row.kind === 'force-push') why.push('force push');
+  if (row.kind !== 'direct-push' && row.kind !== 'force-push' && row.independentApproval !== true)
+    why.push(
+      row.independentApproval === null
+        ? 'no approval recorded'
+        : (row.reasons.find((r) => /approv/.test(r)) ?? 'not approved'),
+    );
+  if (row.checksPassed !== true)
+    why.push(row.checksPassed === null ? 'no test results recorded' : 'tests or checks failed');
+  return why;
+}
+
+/** The population as checks see it: the window of the git facts, judged at `now`. */
+export function populationOf(
+  git: PopulationInput['git'],
+  evidence: RecordedEvidence,
+  config: PopulationInput['config'],
+  now: Date,
+): Population {
+  return buildPopulation({
+    git,
+    evidence,
+    config,
+    now,
+    since: git.since ? new Date(git.since) : null,
+    until: new Date(git.until),
+  });
+}

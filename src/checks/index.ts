@@ -3,6 +3,10 @@
  * check lacks tests, a remediation, or a control of the catalog.
  */
 import type { AnyCheck } from './define-check.js';
+import deployTraceable from './deploy.traceable/index.js';
+import evidenceComplete from './evidence.complete/index.js';
+import accessReviewRecorded from './access.review-recorded/index.js';
+import vulnSla from './vuln.sla/index.js';
 import changeEmergencyReviewed from './change.emergency-reviewed/index.js';
 import changeNoDirectPush from './change.no-direct-push/index.js';
 import changeSignedCommits from './change.signed-commits/index.js';
@@ -27,6 +31,10 @@ import pipelineNoScriptInjection from './pipeline.no-script-injection/index.js';
 import pipelineActionsPinned from './pipeline.actions-pinned/index.js';
 
 export const CHECK_REGISTRY: readonly AnyCheck[] = [
+  deployTraceable,
+  evidenceComplete,
+  accessReviewRecorded,
+  vulnSla,
   changeNoDirectPush,
   changeTicketLinked,
   changeEmergencyReviewed,

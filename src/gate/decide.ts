@@ -1,4 +1,4 @@
-import type { ChangeRow, Population } from '../changes/index.js';
+import { untraceableReasons as untraceable, type Population } from '../changes/index.js';
 import type { CiContext } from '../ci-context/index.js';
 import type { ScanRecord, TestRecord } from '../facts/index.js';
 
@@ -130,23 +130,6 @@ export function decidePullRequest(ev: PullRequestEvidence): GateDecision {
     reasons,
     notes,
   };
-}
-
-/** Why a shipped change is not traceable to an approved, tested change (empty: it is). */
-export function untraceable(row: ChangeRow): string[] {
-  if (row.status === 'excepted') return [];
-  const why: string[] = [];
-  if (row.kind === 'direct-push') why.push('pushed directly, without a pull request');
-  if (row.kind === 'force-push') why.push('force push');
-  if (row.kind !== 'direct-push' && row.independentApproval !== true)
-    why.push(
-      row.independentApproval === null
-        ? 'no approval recorded'
-        : (row.reasons.find((r) => /approv/.test(r)) ?? 'not approved'),
-    );
-  if (row.checksPassed !== true)
-    why.push(row.checksPassed === null ? 'no test results recorded' : 'tests or checks failed');
-  return why;
 }
 
 /** On a deploy: every change being shipped is approved and tested (or an emergency exception). */

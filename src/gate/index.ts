@@ -4,7 +4,6 @@ export {
   detectContext,
   decideDeploy,
   decidePullRequest,
-  untraceable,
   type GateContext,
   type GateDecision,
   type PullRequestEvidence,

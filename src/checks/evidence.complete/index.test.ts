@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupRepos, createRepo, readHistory, type TestRepo } from '../../../test/git-repo.js';
+import { evidenceBuilder } from '../../../test/issue5-evidence.js';
+import { outcomes, runCheck } from '../../../test/check-tester.js';
+import check from './index.js';
+
+let repo: TestRepo;
+const sha: Record<string, string> = {};
+beforeAll(() => {
+  repo = createRepo();
+  sha.base = repo.commit({ subject: 'Initial' });
+  for (const n of [1, 2]) {
+    repo.branch(`feature/ENG-${n}`);
+    sha[`h${n}`] = repo.commit({ subject: `ENG-${n} work` });
+    repo.checkout('main');
+    sha[`m${n}`] = repo.prMerge(`feature/ENG-${n}`, n);
+  }
+});
+afterAll(cleanupRepos);
+const since = new Date('2026-01-05T09:30:00Z');
+
+describe('evidence.complete', () => {
+  it('passes when every change has PR, approval, checks and deploy', async () => {
+    const ev = evidenceBuilder();
+    await ev.approve(1, sha.h1!, 'bob', '2026-01-05T10:30:00Z');
+    await ev.approve(2, sha.h2!, 'bob', '2026-01-05T12:30:00Z');
+    await ev.deploy(sha.m2!, '2026-01-05T14:00:00Z');
+    const f = runCheck(check, { git: await readHistory(repo, { since }), evidence: await ev.read() });
+    expect(outcomes(f)).toEqual(['pass']);
+    expect(f[0]!.message).toContain('100.0% of 2 changes');
+  });
+
+  it('fails when a change lacks its approval, naming it', async () => {
+    const ev = evidenceBuilder();
+    await ev.approve(1, sha.h1!, 'bob', '2026-01-05T10:30:00Z');
+    await ev.tests(sha.h2!, true);
+    await ev.deploy(sha.m2!, '2026-01-05T14:00:00Z');
+    const f = runCheck(check, { git: await readHistory(repo, { since }), evidence: await ev.read() });
+    expect(outcomes(f)).toEqual(['fail']);
+    expect(f[0]!.message).toContain(`${sha.m2!.slice(0, 7)} (missing approval)`);
+  });
+
+  it('is not_applicable with no change in the window', async () => {
+    const git = await readHistory(repo, { since: new Date('2029-01-01T00:00:00Z') });
+    expect(outcomes(runCheck(check, { git, evidence: await evidenceBuilder().read() }))).toEqual([
+      'not_applicable',
+    ]);
+  });
+});
