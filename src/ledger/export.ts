@@ -1,0 +1,520 @@
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { ConfigError, LedgerIntegrityError, UsageError } from '../errors.js';
+import { toolVersion } from '../version.js';
+import { decodeBlob } from './blobs.js';
+import { noteVerifierKey, openCheckpoint, type Checkpoint } from './checkpoint.js';
+import { checkEnvelopeSignature, envelopePayload, parseEnvelope } from './dsse.js';
+import { parsePublicKey, publicKeyPem, type PublicKey } from './keys.js';
+import { latestCheckpoint, makeCheckpoint, statementBlobDigests, type LedgerContext } from './ledger.js';
+import { keyOf, leafHash, subtreeBlocks, type HashKey, type HashReader } from './merkle.js';
+import { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proofs.js';
+import { parseStatement, sha256 } from './statement.js';
+
+/**
+ * Export layout (documented in docs/evidence.md) — everything an auditor needs, no database:
+ *
+ *   manifest.json                     what, which range, which log, which key
+ *   checkpoint.txt                    signed checkpoint (C2SP signed note) the proofs lead to
+ *   key/ledger.pub                    Ed25519 public key, SPKI PEM
+ *   key/note-verifier.txt             the same key as a golang.org/x/mod/sumdb/note verifier key
+ *   entries/<seq>.dsse.json           DSSE envelope, the exact leaf bytes: leaf = SHA-256(0x00 ‖ file)
+ *   proofs/<seq>.json                 RFC 9162 inclusion proof of the entry in checkpoint.txt
+ *   pruned.json                       entries in range whose payload was pruned: seq, leaf hash, proof
+ *   blobs/sha256/<hex>                raw material, redacted, uncompressed: name = SHA-256(file)
+ *   checkpoints/<size>.txt            earlier signed checkpoints of the log …
+ *   consistency/<size>.json           … each with an RFC 9162 consistency proof to checkpoint.txt
+ */
+
+export const EXPORT_FORMAT = 'greenlight-evidence-export/v1';
+const pad = (seq: number) => String(seq).padStart(12, '0');
+
+export interface ExportOptions {
+  out: string;
+  /** First entry (inclusive), default 0. */
+  from?: number | undefined;
+  /** Last entry (inclusive), default the last entry of the checkpoint. */
+  to?: number | undefined;
+}
+
+export interface ExportManifest {
+  format: typeof EXPORT_FORMAT;
+  origin: string;
+  treeSize: number;
+  rootHash: string;
+  from: number;
+  to: number;
+  entries: number;
+  pruned: number;
+  blobs: number;
+  checkpoints: number[];
+  keyId: string;
+  exportedAt: string;
+  tool: { name: 'greenlight'; version: string };
+  hashing: 'RFC 9162 SHA-256: leaf = SHA-256(0x00 || entry file), node = SHA-256(0x01 || left || right)';
+}
+
+interface InclusionFile {
+  leafIndex: number;
+  treeSize: number;
+  leafHash: string;
+  /** Audit path, deepest sibling first, hex. */
+  hashes: string[];
+}
+
+/** A reader that remembers every hash it has read and can prefetch whole windows of a level. */
+function cachingReader(
+  ctx: LedgerContext,
+): HashReader & { prefetch(lo: number, hi: number, size: number): Promise<void> } {
+  const memo = new Map<string, Buffer>();
+  const read = (async (keys: HashKey[]) => {
+    const missing = keys.filter((k) => !memo.has(keyOf(k.level, k.idx)));
+    if (missing.length) for (const [k, v] of await ctx.read(missing)) memo.set(k, v);
+    return memo;
+  }) as HashReader & { prefetch(lo: number, hi: number, size: number): Promise<void> };
+  read.prefetch = async (lo, hi, size) => {
+    for (let level = 1; 2 ** level <= size; level++) {
+      const a = Math.max(0, Math.floor(lo / 2 ** level) - 1);
+      const b = Math.floor(hi / 2 ** level) + 2;
+      for (const r of await ctx.store.ledger.hashesRange(level, a, b)) memo.set(keyOf(level, r.idx), r.hash);
+    }
+    const leafLo = Math.max(0, lo - 1);
+    for (const r of await ctx.store.ledger.entries(leafLo, Math.min(size, hi + 1)))
+      memo.set(keyOf(0, r.seq), r.leaf_hash);
+    // the right edge: every proof may need the blocks of the last, incomplete subtrees
+    await read(subtreeBlocks(0, size));
+  };
+  return read;
+}
+
+function assertEmptyTarget(out: string): void {
+  if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0)) {
+    throw new UsageError(
+      `${out} exists and is not empty; export into a new folder (evidence is never overwritten)`,
+    );
+  }
+}
+
+export async function exportLedger(ctx: LedgerContext, opts: ExportOptions): Promise<ExportManifest> {
+  const out = path.resolve(opts.out);
+  assertEmptyTarget(out);
+  let cp: Checkpoint | null = ctx.signer ? await makeCheckpoint(ctx) : await latestCheckpoint(ctx);
+  if (!cp || cp.treeSize === 0) {
+    throw new UsageError(
+      'the ledger has no signed checkpoint with entries to export (record evidence first)',
+    );
+  }
+  const size = cp.treeSize;
+  const from = opts.from ?? 0;
+  const to = opts.to ?? size - 1;
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from || to >= size) {
+    throw new UsageError(`--from ${from} --to ${to} is not a range of entries in 0..${size - 1}`);
+  }
+  const key = ctx.trusted.find((k) => cp && openable(cp, ctx, k));
+  if (!key) throw new LedgerIntegrityError('the checkpoint is not signed by a trusted key');
+
+  const tmp = `${out}.partial-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  for (const dir of ['key', 'entries', 'proofs', 'blobs/sha256', 'checkpoints', 'consistency']) {
+    mkdirSync(path.join(tmp, dir), { recursive: true });
+  }
+  try {
+    writeFileSync(path.join(tmp, 'checkpoint.txt'), cp.note);
+    writeFileSync(path.join(tmp, 'key', 'ledger.pub'), publicKeyPem(key.raw));
+    writeFileSync(path.join(tmp, 'key', 'note-verifier.txt'), `${noteVerifierKey(ctx.origin, key.raw)}\n`);
+    writeFileSync(path.join(tmp, 'key', 'key-id.txt'), `${key.keyId}\n`);
+
+    const read = cachingReader(ctx);
+    const pruned: (InclusionFile & { pruneSeq: number | null })[] = [];
+    const blobDigests = new Set<string>();
+    let entryCount = 0;
+    for (let lo = from; lo <= to; lo += 2000) {
+      const hi = Math.min(to + 1, lo + 2000);
+      await read.prefetch(lo, hi, size);
+      const rows = await ctx.store.ledger.entries(lo, hi);
+      if (rows.length !== hi - lo)
+        throw new LedgerIntegrityError(
+          `entries ${lo}..${hi - 1}: some rows are missing; run \`greenlight ledger verify\``,
+        );
+      for (const row of rows) {
+        const proof = await inclusionProof(row.seq, size, read);
+        const file: InclusionFile = {
+          leafIndex: row.seq,
+          treeSize: size,
+          leafHash: row.leaf_hash.toString('hex'),
+          hashes: proof.map((h) => h.toString('hex')),
+        };
+        if (!verifyInclusion(row.seq, size, row.leaf_hash, proof, cp.rootHash)) {
+          throw new LedgerIntegrityError(
+            `entry ${row.seq} is not included in the checkpoint; run \`greenlight ledger verify\``,
+          );
+        }
+        if (!row.envelope) {
+          if (row.prune_seq === null) {
+            throw new LedgerIntegrityError(
+              `entry ${row.seq}: the payload is missing and no prune record explains it`,
+            );
+          }
+          pruned.push({ ...file, pruneSeq: row.prune_seq });
+          continue;
+        }
+        if (!leafHash(row.envelope).equals(row.leaf_hash)) {
+          throw new LedgerIntegrityError(
+            `entry ${row.seq}: the envelope does not match its leaf hash (altered)`,
+          );
+        }
+        const name = pad(row.seq);
+        writeFileSync(path.join(tmp, 'entries', `${name}.dsse.json`), row.envelope);
+        writeFileSync(path.join(tmp, 'proofs', `${name}.json`), `${JSON.stringify(file, null, 2)}\n`);
+        entryCount++;
+        const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
+        const statement = parseStatement(
+          JSON.parse(envelopePayload(env).toString('utf8')),
+          `entry ${row.seq}`,
+        );
+        for (const d of statementBlobDigests(statement)) blobDigests.add(d);
+      }
+    }
+    writeFileSync(path.join(tmp, 'pruned.json'), `${JSON.stringify(pruned, null, 2)}\n`);
+
+    const digests = [...blobDigests];
+    for (let i = 0; i < digests.length; i += 200) {
+      const part = digests.slice(i, i + 200);
+      const rows = await ctx.store.ledger.blobs(part.map((d) => Buffer.from(d, 'hex')));
+      const found = new Map(rows.map((r) => [r.digest.toString('hex'), r]));
+      for (const d of part) {
+        const row = found.get(d);
+        if (!row)
+          throw new LedgerIntegrityError(
+            `blob sha256:${d} is missing from the ledger; run \`greenlight ledger verify\``,
+          );
+        writeFileSync(path.join(tmp, 'blobs', 'sha256', d), decodeBlob(row));
+      }
+    }
+
+    const older: number[] = [];
+    for (const row of await ctx.store.ledger.checkpoints()) {
+      if (row.tree_size >= size || row.tree_size === 0) continue;
+      const old = openCheckpoint(row.note, ctx.origin, ctx.trusted, `checkpoint at size ${row.tree_size}`);
+      const proof = await consistencyProof(old.treeSize, size, read);
+      if (!verifyConsistency(old.treeSize, size, old.rootHash, cp.rootHash, proof)) {
+        throw new LedgerIntegrityError(
+          `checkpoint at size ${old.treeSize} is not consistent with the log; run \`greenlight ledger verify\``,
+        );
+      }
+      writeFileSync(path.join(tmp, 'checkpoints', `${old.treeSize}.txt`), old.note);
+      writeFileSync(
+        path.join(tmp, 'consistency', `${old.treeSize}.json`),
+        `${JSON.stringify({ fromSize: old.treeSize, toSize: size, hashes: proof.map((h) => h.toString('hex')) }, null, 2)}\n`,
+      );
+      older.push(old.treeSize);
+    }
+
+    const manifest: ExportManifest = {
+      format: EXPORT_FORMAT,
+      origin: ctx.origin,
+      treeSize: size,
+      rootHash: cp.rootHash.toString('hex'),
+      from,
+      to,
+      entries: entryCount,
+      pruned: pruned.length,
+      blobs: digests.length,
+      checkpoints: older,
+      keyId: key.keyId,
+      exportedAt: ctx.now().toISOString(),
+      tool: { name: 'greenlight', version: toolVersion() },
+      hashing: 'RFC 9162 SHA-256: leaf = SHA-256(0x00 || entry file), node = SHA-256(0x01 || left || right)',
+    };
+    writeFileSync(path.join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(path.join(tmp, 'README.txt'), EXPORT_README);
+    rmSync(out, { recursive: true, force: true }); // only ever an empty folder (checked above)
+    renameSync(tmp, out);
+    return manifest;
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function openable(cp: Checkpoint, ctx: LedgerContext, key: PublicKey): boolean {
+  try {
+    openCheckpoint(cp.note, ctx.origin, [key], 'checkpoint');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const EXPORT_README = `greenlight evidence export (${EXPORT_FORMAT})
+
+Check it with \`greenlight verify <this folder> --key <public key you trust>\`, or with any
+RFC 9162 implementation and the C2SP signed-note tooling: see docs/evidence.md, "Verifying an
+export without greenlight". In short:
+  leaf hash of entry N  = SHA-256(0x00 || entries/N.dsse.json)
+  proofs/N.json         = RFC 9162 inclusion proof of that leaf in checkpoint.txt
+  checkpoint.txt        = C2SP checkpoint, verifier key in key/note-verifier.txt
+  entries/N.dsse.json   = DSSE envelope (PAE, Ed25519, key/ledger.pub) of an in-toto Statement v1
+  blobs/sha256/H        = bytes whose SHA-256 is H, named in the statements' predicate.blobs
+`;
+
+// ------------------------------------------------------------------ offline verification
+
+export interface ExportVerifyOptions {
+  /** A public key (PEM file path) or key id (hex) the auditor trusts; else the export's own key. */
+  key?: string | undefined;
+  /** Expected origin; default the manifest's. */
+  origin?: string | undefined;
+  /** A checkpoint file kept from earlier, to prove the exported log extends it. */
+  checkpoint?: string | undefined;
+}
+
+export interface ExportVerifyReport {
+  ok: boolean;
+  origin: string;
+  treeSize: number;
+  rootHash: string;
+  from: number;
+  to: number;
+  entries: number;
+  pruned: number;
+  blobs: number;
+  checkpoints: number;
+  keyId: string;
+  /** False when the key came from the export itself: compare keyId with one obtained independently. */
+  keyPinned: boolean;
+  heldCheckpoint: { treeSize: number; consistent: boolean } | null;
+  issues: { seq: number | null; message: string }[];
+  firstBad: { seq: number | null; message: string } | null;
+}
+
+function readJson<T>(file: string, what: string): T {
+  if (!existsSync(file)) throw new LedgerIntegrityError(`${what} is missing: ${file}`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    throw new LedgerIntegrityError(`${file}: not valid JSON`);
+  }
+}
+
+const hexList = (v: unknown): Buffer[] | null =>
+  Array.isArray(v) && v.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))
+    ? v.map((h: string) => Buffer.from(h, 'hex'))
+    : null;
+
+/** Checks an export folder with no database: signatures, proofs, blobs, completeness of the range. */
+export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): ExportVerifyReport {
+  const root = path.resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${dir}: no such folder`);
+  const manifest = readJson<ExportManifest>(path.join(root, 'manifest.json'), 'manifest.json');
+  if (manifest.format !== EXPORT_FORMAT) {
+    throw new LedgerIntegrityError(
+      `manifest.json: format "${String(manifest.format)}" is not ${EXPORT_FORMAT}`,
+    );
+  }
+  const keyFile = path.join(root, 'key', 'ledger.pub');
+  if (!existsSync(keyFile)) throw new LedgerIntegrityError(`key/ledger.pub is missing from the export`);
+  let key = parsePublicKey(readFileSync(keyFile, 'utf8'), keyFile);
+  let keyPinned = false;
+  if (opts.key) {
+    if (/^[0-9a-f]{64}$/i.test(opts.key)) {
+      if (opts.key.toLowerCase() !== key.keyId) {
+        throw new LedgerIntegrityError(
+          `wrong key: the export is signed by key ${key.keyId}, not ${opts.key.toLowerCase()}`,
+        );
+      }
+    } else {
+      if (!existsSync(opts.key)) throw new ConfigError(`${opts.key}: key file not found`);
+      const pinned = parsePublicKey(readFileSync(opts.key, 'utf8'), opts.key);
+      if (pinned.keyId !== key.keyId) {
+        throw new LedgerIntegrityError(
+          `wrong key: the export is signed by key ${key.keyId}, not ${pinned.keyId} (${opts.key})`,
+        );
+      }
+      key = pinned;
+    }
+    keyPinned = true;
+  }
+  const origin = opts.origin ?? manifest.origin;
+  const cpFile = path.join(root, 'checkpoint.txt');
+  if (!existsSync(cpFile)) throw new LedgerIntegrityError('checkpoint.txt is missing from the export');
+  const cp = openCheckpoint(readFileSync(cpFile, 'utf8'), origin, [key], 'checkpoint.txt');
+  if (manifest.origin !== origin) {
+    throw new LedgerIntegrityError(
+      `manifest.json: origin "${manifest.origin}" is not "${origin}" (an export of another log)`,
+    );
+  }
+  if (cp.treeSize !== manifest.treeSize || cp.rootHash.toString('hex') !== manifest.rootHash) {
+    throw new LedgerIntegrityError('manifest.json: tree size or root hash differ from checkpoint.txt');
+  }
+  const { from, to } = manifest;
+  if (
+    !Number.isSafeInteger(from) ||
+    !Number.isSafeInteger(to) ||
+    from < 0 ||
+    to < from ||
+    to >= cp.treeSize
+  ) {
+    throw new LedgerIntegrityError(
+      `manifest.json: range ${from}..${to} is not within the checkpoint's ${cp.treeSize} entries`,
+    );
+  }
+
+  const issues: { seq: number | null; message: string }[] = [];
+  const issue = (seq: number | null, message: string) => issues.push({ seq, message });
+  const prunedList = readJson<(InclusionFile & { pruneSeq: number | null })[]>(
+    path.join(root, 'pruned.json'),
+    'pruned.json',
+  );
+  const pruned = new Map(prunedList.map((p) => [p.leafIndex, p]));
+  const trusted = new Map([[key.keyId, key]]);
+  const blobs = new Set<string>();
+  let entries = 0;
+
+  const checkProof = (seq: number, leaf: Buffer, file: InclusionFile | undefined) => {
+    const hashes = file ? hexList(file.hashes) : null;
+    if (!file || !hashes || file.leafIndex !== seq || file.treeSize !== cp.treeSize) {
+      issue(seq, `entry ${seq}: inclusion proof missing or malformed`);
+      return;
+    }
+    if (!verifyInclusion(seq, cp.treeSize, leaf, hashes, cp.rootHash)) {
+      issue(seq, `entry ${seq}: not included in checkpoint.txt (altered entry or proof)`);
+    }
+  };
+
+  for (let seq = from; seq <= to; seq++) {
+    const name = pad(seq);
+    const entryFile = path.join(root, 'entries', `${name}.dsse.json`);
+    if (!existsSync(entryFile)) {
+      const p = pruned.get(seq);
+      if (!p) {
+        issue(
+          seq,
+          `entry ${seq} is missing from the export (neither entries/${name}.dsse.json nor pruned.json)`,
+        );
+        continue;
+      }
+      if (!/^[0-9a-f]{64}$/.test(p.leafHash)) issue(seq, `pruned entry ${seq}: malformed leaf hash`);
+      else checkProof(seq, Buffer.from(p.leafHash, 'hex'), p);
+      continue;
+    }
+    entries++;
+    const bytes = readFileSync(entryFile);
+    const leaf = leafHash(bytes);
+    let proofFile: InclusionFile | undefined;
+    try {
+      proofFile = JSON.parse(
+        readFileSync(path.join(root, 'proofs', `${name}.json`), 'utf8'),
+      ) as InclusionFile;
+    } catch {
+      proofFile = undefined;
+    }
+    checkProof(seq, leaf, proofFile);
+    try {
+      const env = parseEnvelope(bytes, `entry ${seq}`);
+      const payload = envelopePayload(env);
+      const problem = checkEnvelopeSignature(env, payload, trusted);
+      if (problem) issue(seq, `entry ${seq}: ${problem}`);
+      const statement = parseStatement(JSON.parse(payload.toString('utf8')), `entry ${seq}`);
+      for (const d of statementBlobDigests(statement)) {
+        const blobFile = path.join(root, 'blobs', 'sha256', d);
+        if (!existsSync(blobFile)) {
+          issue(seq, `entry ${seq}: blob sha256:${d} is missing from the export`);
+        } else if (!blobs.has(d)) {
+          if (!sha256(readFileSync(blobFile)).equals(Buffer.from(d, 'hex'))) {
+            issue(seq, `blob sha256:${d} does not match its digest (altered)`);
+          }
+          blobs.add(d);
+        }
+      }
+    } catch (err) {
+      issue(seq, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  let checkpoints = 0;
+  const older = new Map<number, Buffer>();
+  for (const size of manifest.checkpoints ?? []) {
+    try {
+      const old = openCheckpoint(
+        readFileSync(path.join(root, 'checkpoints', `${size}.txt`), 'utf8'),
+        origin,
+        [key],
+        `checkpoints/${size}.txt`,
+      );
+      const proof = readJson<{ fromSize: number; toSize: number; hashes: unknown }>(
+        path.join(root, 'consistency', `${size}.json`),
+        `consistency/${size}.json`,
+      );
+      const hashes = hexList(proof.hashes);
+      if (!hashes || !verifyConsistency(old.treeSize, cp.treeSize, old.rootHash, cp.rootHash, hashes)) {
+        issue(null, `checkpoints/${size}.txt is not consistent with checkpoint.txt (the log was rewritten)`);
+      } else {
+        checkpoints++;
+        older.set(old.treeSize, old.rootHash);
+      }
+    } catch (err) {
+      issue(null, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  let heldCheckpoint: ExportVerifyReport['heldCheckpoint'] = null;
+  if (opts.checkpoint) {
+    if (!existsSync(opts.checkpoint)) throw new ConfigError(`${opts.checkpoint}: checkpoint file not found`);
+    const held = openCheckpoint(readFileSync(opts.checkpoint, 'utf8'), origin, [key], opts.checkpoint);
+    let consistent: boolean;
+    if (held.treeSize > cp.treeSize) {
+      throw new LedgerIntegrityError(
+        `${opts.checkpoint}: covers ${held.treeSize} entries, more than this export's checkpoint (${cp.treeSize}); export again`,
+      );
+    } else if (held.treeSize === cp.treeSize) {
+      consistent = held.rootHash.equals(cp.rootHash);
+    } else {
+      const known = older.get(held.treeSize);
+      if (!known) {
+        throw new LedgerIntegrityError(
+          `${opts.checkpoint}: the export has no consistency proof from size ${held.treeSize}; the ledger ` +
+            `keeps one per stored checkpoint (ask for an export that includes it)`,
+        );
+      }
+      consistent = known.equals(held.rootHash);
+    }
+    if (!consistent)
+      issue(
+        null,
+        `${opts.checkpoint}: the log forked: your checkpoint's root differs from the exported log's`,
+      );
+    heldCheckpoint = { treeSize: held.treeSize, consistent };
+  }
+
+  const sorted = issues.filter((i) => i.seq !== null).sort((a, b) => (a.seq as number) - (b.seq as number));
+  return {
+    ok: issues.length === 0,
+    origin,
+    treeSize: cp.treeSize,
+    rootHash: cp.rootHash.toString('hex'),
+    from,
+    to,
+    entries,
+    pruned: pruned.size,
+    blobs: blobs.size,
+    checkpoints,
+    keyId: key.keyId,
+    keyPinned,
+    heldCheckpoint,
+    issues,
+    firstBad: sorted[0] ?? issues[0] ?? null,
+  };
+}
+
+/** The checkpoint a held file proves consistent, for callers who keep checkpoints over time. */
+export type { Checkpoint };

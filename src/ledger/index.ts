@@ -1,0 +1,273 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type Config } from '../config/index.js';
+import { LedgerIntegrityError } from '../errors.js';
+import type { EntryRow } from '../store/index.js';
+import type { Checkpoint } from './checkpoint.js';
+import { exportLedger, type ExportManifest, type ExportOptions } from './export.js';
+import { ensureKeyPair, KEY_DIR, loadSigner } from './keys.js';
+import {
+  latestCheckpoint,
+  makeCheckpoint,
+  openContext,
+  proveConsistency,
+  proveInclusion,
+  recordStatements,
+  registerLedger,
+  resolveEntry,
+  showEntry,
+  type ConsistencyProofResult,
+  type EntryView,
+  type InclusionProofResult,
+  type LedgerContext,
+  type LedgerOptions,
+  type RecordItem,
+  type RecordOptions,
+  type RecordResult,
+} from './ledger.js';
+import { rootAt } from './merkle.js';
+import {
+  addHold,
+  listHolds,
+  prune,
+  releaseHold,
+  type Hold,
+  type HoldSelector,
+  type PruneOptions,
+  type PruneReport,
+} from './retention.js';
+import { evidenceType } from './statement.js';
+import { verifyLedger, type VerifyOptions, type VerifyReport } from './verify.js';
+
+/**
+ * The ledger door: signed in-toto statements in DSSE envelopes, appended to an RFC 9162 Merkle
+ * log with signed C2SP checkpoints, content-addressed redacted blobs, retention and legal hold.
+ * See docs/evidence.md.
+ */
+
+export type {
+  LedgerOptions,
+  RecordItem,
+  RecordOptions,
+  RecordResult,
+  RecordedEntry,
+  EntryView,
+} from './ledger.js';
+export type { InclusionProofResult, ConsistencyProofResult } from './ledger.js';
+export type { BlobInput, BlobRef, BlobStore } from './blobs.js';
+export type { Redaction } from './redact.js';
+export type { Checkpoint } from './checkpoint.js';
+export type { Signer, PublicKey } from './keys.js';
+export type { Statement, ResourceDescriptor } from './statement.js';
+export type { Envelope } from './dsse.js';
+export type { VerifyOptions, VerifyReport, VerifyIssue } from './verify.js';
+export type { Hold, HoldSelector, PruneOptions, PruneReport } from './retention.js';
+export type { ExportOptions, ExportManifest, ExportVerifyOptions, ExportVerifyReport } from './export.js';
+export { PREDICATE_TYPES, STATEMENT_TYPE, PREDICATE_BASE, evidenceType, canonicalJson } from './statement.js';
+export { INTOTO_PAYLOAD_TYPE } from './dsse.js';
+export { DEFAULT_RETENTION_DAYS, retentionFor } from './retention.js';
+export { verifyExport, EXPORT_FORMAT } from './export.js';
+export { signerFromPrivateKey, parsePublicKey, keyIdOf, KEY_ENV } from './keys.js';
+export { noteVerifierKey, openCheckpoint } from './checkpoint.js';
+export { verifyInclusion, verifyConsistency } from './proofs.js';
+export { defaultOrigin } from './ledger.js';
+
+export interface EntrySummary {
+  seq: number;
+  predicateType: string;
+  evidenceType: string;
+  recordedAt: string;
+  payloadDigest: string;
+  leafHash: string;
+}
+
+export interface LedgerStatus {
+  origin: string;
+  dialect: 'sqlite' | 'postgres';
+  location: string;
+  treeSize: number;
+  rootHash: string;
+  latestCheckpoint: { treeSize: number; createdAt: string } | null;
+  keys: { keyId: string; algorithm: string; addedAt: string; trusted: boolean }[];
+  canSign: boolean;
+  prunedEntries: number;
+  blobs: number;
+  activeHolds: number;
+}
+
+export interface Ledger {
+  readonly origin: string;
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly location: string;
+  /**
+   * Records in-toto statements, each with optional raw material stored as redacted blobs
+   * (referenced from `predicate.blobs`). Signs each as a DSSE envelope, appends all in one
+   * transaction, and signs a checkpoint. Identical statements already recorded are not appended
+   * again (`duplicate: true`), so re-recording the same evidence is idempotent.
+   */
+  recordStatements(items: RecordItem[], opts?: RecordOptions): Promise<RecordResult>;
+  /** Entry metadata, e.g. every assessment statement recorded in a window (for evidence checks). */
+  findEntries(query: {
+    predicateType?: string;
+    since?: Date;
+    until?: Date;
+    limit?: number;
+  }): Promise<EntrySummary[]>;
+  status(): Promise<LedgerStatus>;
+  checkpoint(): Promise<Checkpoint>;
+  latestCheckpoint(): Promise<Checkpoint | null>;
+  /** `ref`: an entry number or a statement digest (`sha256:<hex>`). */
+  proveInclusion(ref: string | number): Promise<InclusionProofResult>;
+  proveConsistency(from: number, to?: number): Promise<ConsistencyProofResult>;
+  show(ref: string | number): Promise<EntryView>;
+  /** A blob's (redacted) bytes, verified against its digest; null once pruned. */
+  getBlob(sha256Hex: string): Promise<Buffer | null>;
+  verify(opts?: VerifyOptions): Promise<VerifyReport>;
+  prune(opts: PruneOptions): Promise<PruneReport>;
+  addHold(input: { id?: string; reason: string; actor?: string; selector: HoldSelector }): Promise<Hold>;
+  releaseHold(id: string, input: { reason: string; actor?: string }): Promise<Hold>;
+  listHolds(): Promise<Hold[]>;
+  export(opts: ExportOptions): Promise<ExportManifest>;
+  close(): Promise<void>;
+}
+
+function summary(row: EntryRow): EntrySummary {
+  return {
+    seq: row.seq,
+    predicateType: row.predicate_type,
+    evidenceType: evidenceType(row.predicate_type),
+    recordedAt: row.recorded_at,
+    payloadDigest: row.payload_sha256.toString('hex'),
+    leafHash: row.leaf_hash.toString('hex'),
+  };
+}
+
+function wrap(ctx: LedgerContext): Ledger {
+  const seqOf = async (ref: string | number) => (typeof ref === 'number' ? ref : resolveEntry(ctx, ref));
+  return {
+    get origin() {
+      return ctx.origin;
+    },
+    dialect: ctx.store.dialect,
+    location: ctx.store.location,
+    recordStatements: (items, opts) => recordStatements(ctx, items, opts),
+    async findEntries(q) {
+      const rows = await ctx.store.ledger.findEntries({
+        predicateType: q.predicateType,
+        since: q.since?.toISOString(),
+        until: q.until?.toISOString(),
+        limit: q.limit,
+      });
+      return rows.map(summary);
+    },
+    async status() {
+      const size = await ctx.store.ledger.treeSize();
+      const latest = await ctx.store.ledger.latestCheckpoint();
+      const counts = await ctx.store.ledger.counts();
+      const trusted = new Set(ctx.trusted.map((k) => k.keyId));
+      return {
+        origin: ctx.origin,
+        dialect: ctx.store.dialect,
+        location: ctx.store.location,
+        treeSize: size,
+        rootHash: (await rootAt(size, ctx.read)).toString('hex'),
+        latestCheckpoint: latest ? { treeSize: latest.tree_size, createdAt: latest.created_at } : null,
+        keys: (await ctx.store.ledger.keys()).map((k) => ({
+          keyId: k.key_id,
+          algorithm: k.algorithm,
+          addedAt: k.added_at,
+          trusted: trusted.has(k.key_id),
+        })),
+        canSign: ctx.signer !== null,
+        prunedEntries: counts.prunes,
+        blobs: counts.blobs,
+        activeHolds: (await listHolds(ctx)).filter((h) => !h.released).length,
+      };
+    },
+    checkpoint: () => makeCheckpoint(ctx),
+    latestCheckpoint: () => latestCheckpoint(ctx),
+    proveInclusion: async (ref) => proveInclusion(ctx, await seqOf(ref)),
+    proveConsistency: (from, to) => proveConsistency(ctx, from, to),
+    show: async (ref) => showEntry(ctx, await seqOf(ref)),
+    getBlob: (hex) => ctx.blobStore.get(hex),
+    verify: (opts) => verifyLedger(ctx, opts),
+    prune: (opts) => prune(ctx, opts),
+    addHold: (input) => addHold(ctx, input),
+    releaseHold: (id, input) => releaseHold(ctx, id, input),
+    listHolds: () => listHolds(ctx),
+    export: (opts) => exportLedger(ctx, opts),
+    close: () => ctx.store.close(),
+  };
+}
+
+export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
+  return wrap(await openContext(opts));
+}
+
+/** Ledger options from a loaded config: origin and redaction patterns. */
+export function ledgerOptionsFromConfig(root: string, config: Config): LedgerOptions {
+  const ledger = config.ledger as Config['ledger'] & { redact?: string[] };
+  return { root, origin: ledger.origin, redact: ledger.redact ?? [] };
+}
+
+export interface InitLedgerResult {
+  keyId: string;
+  publicKeyFile: string;
+  keyCreated: boolean;
+  origin: string;
+  dialect: 'sqlite' | 'postgres';
+  location: string;
+}
+
+const GITIGNORE = `# greenlight: the database and the private key never belong in git
+greenlight.db*
+keys/*.key
+*.partial-*
+`;
+
+/**
+ * What `greenlight init` does for the ledger: create the database (running migrations), the
+ * Ed25519 key pair (private key mode 0600) unless one exists, and record the public key and
+ * the origin. Safe to run again. Refuses to mint a new key for a ledger signed by another.
+ */
+export async function initLedger(
+  root: string,
+  opts: { url?: string; configFile?: string } = {},
+): Promise<InitLedgerResult> {
+  const abs = path.resolve(root);
+  const { config } = loadConfig(abs, opts.configFile);
+  const base = { ...ledgerOptionsFromConfig(abs, config), url: opts.url, create: true };
+  // Look before minting a key: a ledger that already has keys needs its own key restored.
+  const probe = await openContext({ ...base, signer: null });
+  try {
+    const keys = await probe.store.ledger.keys();
+    if (keys.length > 0 && !loadSigner(abs)) {
+      throw new LedgerIntegrityError(
+        `the ledger at ${probe.store.location} is signed by key ${keys[0]?.key_id.slice(0, 16)}…, but no ` +
+          `private key is at ${path.join(abs, KEY_DIR, 'ledger.key')} (or GREENLIGHT_LEDGER_KEY); restore it`,
+      );
+    }
+  } finally {
+    await probe.store.close();
+  }
+  const dir = path.join(abs, '.greenlight');
+  mkdirSync(dir, { recursive: true });
+  const ignore = path.join(dir, '.gitignore');
+  if (!existsSync(ignore)) writeFileSync(ignore, GITIGNORE);
+  const pair = ensureKeyPair(abs);
+  const ctx = await openContext(base);
+  try {
+    await registerLedger(ctx);
+    const signer = ctx.signer;
+    return {
+      keyId: signer?.keyId ?? pair.keyId,
+      publicKeyFile: pair.publicKeyFile,
+      keyCreated: pair.created,
+      origin: ctx.origin,
+      dialect: ctx.store.dialect,
+      location: ctx.store.location,
+    };
+  } finally {
+    await ctx.store.close();
+  }
+}

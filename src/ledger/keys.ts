@@ -1,0 +1,188 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign as edSign,
+  verify as edVerify,
+  type KeyObject,
+} from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, LedgerIntegrityError } from '../errors.js';
+
+/**
+ * The installation's Ed25519 key. The private key lives in `.greenlight/keys/ledger.key`
+ * (PKCS#8 PEM, mode 0600) or in `GREENLIGHT_LEDGER_KEY` (for CI); it is never logged and never
+ * leaves this module except as signatures. The key id is the lower-case hex SHA-256 of the raw
+ * 32-byte public key (RFC 8032 encoding), so anyone holding the public key can recompute it.
+ */
+
+export const KEY_DIR = path.join('.greenlight', 'keys');
+export const PRIVATE_KEY_FILE = 'ledger.key';
+export const PUBLIC_KEY_FILE = 'ledger.pub';
+export const KEY_ENV = 'GREENLIGHT_LEDGER_KEY';
+
+/** Signs bytes with one key. A KMS-backed signer implements the same interface later. */
+export interface Signer {
+  readonly algorithm: 'ed25519';
+  /** Hex SHA-256 of the raw public key. */
+  readonly keyId: string;
+  /** Raw 32-byte Ed25519 public key. */
+  readonly publicKey: Buffer;
+  sign(data: Uint8Array): Promise<Buffer>;
+  /** Optional batch form; callers fall back to sign() one by one. */
+  signMany?(data: Uint8Array[]): Promise<Buffer[]>;
+}
+
+export interface PublicKey {
+  keyId: string;
+  raw: Buffer;
+  key: KeyObject;
+}
+
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+export function keyIdOf(rawPublicKey: Uint8Array): string {
+  return createHash('sha256').update(rawPublicKey).digest('hex');
+}
+
+export function rawPublicKey(key: KeyObject): Buffer {
+  const der = key.export({ type: 'spki', format: 'der' });
+  return Buffer.from(der.subarray(der.length - 32));
+}
+
+export function publicKeyFromRaw(raw: Uint8Array): PublicKey {
+  if (raw.length !== 32)
+    throw new LedgerIntegrityError(`an Ed25519 public key has 32 bytes, not ${raw.length}`);
+  const key = createPublicKey({
+    key: Buffer.concat([SPKI_ED25519_PREFIX, raw]),
+    format: 'der',
+    type: 'spki',
+  });
+  return { keyId: keyIdOf(raw), raw: Buffer.from(raw), key };
+}
+
+export function publicKeyPem(raw: Uint8Array): string {
+  return publicKeyFromRaw(raw).key.export({ type: 'spki', format: 'pem' }).toString();
+}
+
+/** Reads a public key from PEM (SPKI) text, or from a private key PEM (its public half). */
+export function parsePublicKey(text: string, where: string): PublicKey {
+  try {
+    const key = createPublicKey(text);
+    if (key.asymmetricKeyType !== 'ed25519') {
+      throw new ConfigError(`${where}: not an Ed25519 key (${key.asymmetricKeyType})`);
+    }
+    return publicKeyFromRaw(rawPublicKey(key));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`${where}: not a PEM public key`);
+  }
+}
+
+export function verifySignature(key: PublicKey, data: Uint8Array, sig: Uint8Array): boolean {
+  if (sig.length !== 64) return false;
+  try {
+    return edVerify(null, data, key.key, sig);
+  } catch {
+    return false;
+  }
+}
+
+function keyPaths(root: string) {
+  const dir = path.join(root, KEY_DIR);
+  return { dir, priv: path.join(dir, PRIVATE_KEY_FILE), pub: path.join(dir, PUBLIC_KEY_FILE) };
+}
+
+export function signerFromPrivateKey(privateKey: KeyObject): Signer {
+  if (privateKey.asymmetricKeyType !== 'ed25519') {
+    throw new ConfigError(`the ledger key must be Ed25519, not ${privateKey.asymmetricKeyType}`);
+  }
+  const publicKey = rawPublicKey(createPublicKey(privateKey));
+  const keyId = keyIdOf(publicKey);
+  const signOne = (data: Uint8Array) => edSign(null, data, privateKey);
+  return {
+    algorithm: 'ed25519',
+    keyId,
+    publicKey,
+    sign: async (data) => signOne(data),
+    signMany: async (list) => list.map(signOne),
+  };
+}
+
+function parsePrivateKey(text: string, where: string): KeyObject {
+  const trimmed = text.trim();
+  try {
+    if (trimmed.startsWith('-----BEGIN')) return createPrivateKey(trimmed);
+    // base64 of the PKCS#8 DER, convenient for CI secrets
+    return createPrivateKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'pkcs8' });
+  } catch {
+    throw new ConfigError(`${where}: not an Ed25519 private key (PKCS#8 PEM or base64 DER expected)`);
+  }
+}
+
+/**
+ * The signer for this installation: `GREENLIGHT_LEDGER_KEY` when set, else the key file, else
+ * null (read-only use: verify, export, status).
+ */
+export function loadSigner(root: string, env: NodeJS.ProcessEnv = process.env): Signer | null {
+  const fromEnv = env[KEY_ENV];
+  if (fromEnv && fromEnv.trim() !== '') return signerFromPrivateKey(parsePrivateKey(fromEnv, KEY_ENV));
+  const { priv } = keyPaths(root);
+  if (!existsSync(priv)) return null;
+  const mode = statSync(priv).mode & 0o777;
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    throw new ConfigError(
+      `${priv} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${priv}\``,
+    );
+  }
+  return signerFromPrivateKey(parsePrivateKey(readFileSync(priv, 'utf8'), priv));
+}
+
+/** Public keys this machine trusts: ledger.pub, and the public half of the signing key. */
+export function loadTrustedKeys(root: string, env: NodeJS.ProcessEnv = process.env): PublicKey[] {
+  const out = new Map<string, PublicKey>();
+  const { pub } = keyPaths(root);
+  if (existsSync(pub)) {
+    const key = parsePublicKey(readFileSync(pub, 'utf8'), pub);
+    out.set(key.keyId, key);
+  }
+  const signer = loadSigner(root, env);
+  if (signer && !out.has(signer.keyId)) out.set(signer.keyId, publicKeyFromRaw(signer.publicKey));
+  return [...out.values()];
+}
+
+export interface KeyPairResult {
+  keyId: string;
+  publicKeyFile: string;
+  privateKeyFile: string;
+  created: boolean;
+}
+
+/**
+ * Creates the key pair unless one exists. The private key is written with O_EXCL and mode 0600,
+ * so an existing key is never replaced and the secret is never world-readable, even briefly.
+ */
+export function ensureKeyPair(root: string): KeyPairResult {
+  const { dir, priv, pub } = keyPaths(root);
+  if (existsSync(priv)) {
+    const signer = loadSigner(root, {});
+    if (!signer) throw new ConfigError(`${priv}: cannot read the ledger key`);
+    if (!existsSync(pub)) writeFileSync(pub, publicKeyPem(signer.publicKey), { mode: 0o644 });
+    return { keyId: signer.keyId, publicKeyFile: pub, privateKeyFile: priv, created: false };
+  }
+  if (existsSync(pub)) {
+    throw new LedgerIntegrityError(
+      `${pub} exists but its private key ${priv} is missing; restore the private key ` +
+        `(or set ${KEY_ENV}) instead of creating a new one`,
+    );
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  writeFileSync(priv, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  chmodSync(priv, 0o600); // in case the umask widened nothing, or narrowed it oddly
+  const raw = rawPublicKey(publicKey);
+  writeFileSync(pub, publicKeyPem(raw), { mode: 0o644 });
+  return { keyId: keyIdOf(raw), publicKeyFile: pub, privateKeyFile: priv, created: true };
+}

@@ -1,0 +1,305 @@
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  fstatSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  rmSync,
+} from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { LedgerIntegrityError, SourceError, UsageError } from '../errors.js';
+import { migrationProvider, type Dialect } from './migrations.js';
+import type { StoreDatabase } from './schema.js';
+
+/** `PRAGMA application_id` of a greenlight database: "GLNT". Anything else at the path is foreign. */
+export const SQLITE_APPLICATION_ID = 0x474c4e54;
+export const DEFAULT_DB_FILE = path.join('.greenlight', 'greenlight.db');
+
+export interface Connection {
+  dialect: Dialect;
+  db: Kysely<StoreDatabase>;
+  /** File path, or the URL with its password hidden. */
+  location: string;
+  /** PostgreSQL advisory lock key of this log (one per schema); 0 for SQLite. */
+  lockKey: bigint;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  root: string;
+  url?: string | undefined;
+  create?: boolean | undefined;
+}
+
+/** `postgres://…` opens PostgreSQL, `sqlite:PATH` (or none) the embedded file. */
+export async function connect(opts: ConnectOptions): Promise<Connection> {
+  const url = opts.url ?? process.env.GREENLIGHT_DATABASE_URL;
+  const create = opts.create ?? true;
+  if (url && /^postgres(ql)?:\/\//i.test(url)) return connectPostgres(url, create);
+  let file = path.resolve(opts.root, DEFAULT_DB_FILE);
+  if (url) {
+    const m = /^(?:sqlite|file):(?:\/\/)?(.+)$/i.exec(url);
+    if (!m?.[1]) {
+      throw new UsageError(
+        `GREENLIGHT_DATABASE_URL must start with postgres:// or sqlite: (got "${redactUrl(url)}")`,
+      );
+    }
+    file = path.resolve(opts.root, m[1]);
+  }
+  return connectSqlite(file, create);
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]*):([^@]*)@/, '//$1:***@');
+}
+
+// ---------------------------------------------------------------- SQLite
+
+async function connectSqlite(file: string, create: boolean): Promise<Connection> {
+  if (!existsSync(file)) {
+    if (!create) throw new UsageError(`no evidence ledger at ${file}; run \`greenlight init\` first`);
+    if (existsSync(`${file}-wal`)) {
+      throw new LedgerIntegrityError(
+        `${file} is missing but its write-ahead log ${file}-wal exists: the database was moved or ` +
+          `deleted; restore it instead of starting a new ledger`,
+      );
+    }
+    await createSqlite(file);
+  } else {
+    checkSqliteHeader(file);
+  }
+  let raw: Database.Database;
+  try {
+    raw = new Database(file, { fileMustExist: true });
+    raw.pragma('busy_timeout = 15000');
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    // REPLACE-style deletes must fire the append-only triggers too.
+    raw.pragma('recursive_triggers = ON');
+    const appId = raw.pragma('application_id', { simple: true }) as number;
+    if (appId !== SQLITE_APPLICATION_ID) {
+      raw.close();
+      throw foreignSqlite(file);
+    }
+  } catch (err) {
+    throw mapSqliteError(err, file);
+  }
+  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: raw }) });
+  await migrate(db, 'sqlite', file);
+  return {
+    dialect: 'sqlite',
+    db,
+    location: file,
+    lockKey: 0n,
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * A new database is built under a temporary name and linked into place, so the path holds either
+ * nothing or a complete, migrated greenlight database — never a half-made one — and an existing
+ * file is never replaced (link fails if the path exists).
+ */
+async function createSqlite(file: string): Promise<void> {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const raw = new Database(tmp);
+    raw.pragma(`application_id = ${SQLITE_APPLICATION_ID}`);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: raw }) });
+    await migrate(db, 'sqlite', file);
+    await db.destroy(); // checkpoints the WAL into the file and removes it
+    const fd = openSync(tmp, 'r+');
+    fsyncSync(fd);
+    closeSync(fd);
+    try {
+      linkSync(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // Another process created it first; theirs is as good as ours.
+    }
+    const dir = openSync(path.dirname(file), 'r');
+    fsyncSync(dir);
+    closeSync(dir);
+  } finally {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${tmp}${suffix}`, { force: true });
+  }
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** Cheap checks before SQLite touches the file: magic, our application id, and truncation. */
+function checkSqliteHeader(file: string): void {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const header = Buffer.alloc(100);
+    const n = size > 0 ? readSync(fd, header, 0, 100, 0) : 0;
+    if (n < 100) {
+      throw new LedgerIntegrityError(
+        `${file} is not a greenlight ledger: only ${size} bytes (truncated or foreign file); ` +
+          `refusing to open or overwrite it`,
+      );
+    }
+    if (!header.subarray(0, 16).equals(SQLITE_MAGIC)) {
+      throw new LedgerIntegrityError(
+        `${file} is not a SQLite database (foreign or corrupt file); refusing to open or overwrite it`,
+      );
+    }
+    if (header.readUInt32BE(68) !== SQLITE_APPLICATION_ID) throw foreignSqlite(file);
+    const rawPageSize = header.readUInt16BE(16);
+    const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+    const pages = header.readUInt32BE(28);
+    const headerValid = header.readUInt32BE(24) === header.readUInt32BE(92);
+    // With a live WAL the main file may legitimately lag its header until the next checkpoint.
+    const walLive = existsSync(`${file}-wal`);
+    if (size % pageSize !== 0 || (!walLive && headerValid && pages * pageSize > size)) {
+      throw new LedgerIntegrityError(
+        `${file} is truncated: ${size} bytes, but its header describes ${pages} pages of ${pageSize} bytes`,
+      );
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function foreignSqlite(file: string): LedgerIntegrityError {
+  return new LedgerIntegrityError(
+    `${file} is a SQLite database that greenlight did not create (foreign file); refusing to use it`,
+  );
+}
+
+/** SQLite's own corruption codes become integrity errors naming the file. */
+export function mapSqliteError(err: unknown, file: string): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+    return new LedgerIntegrityError(`${file} is corrupt: ${(err as Error).message}`);
+  }
+  if (typeof code === 'string' && /^SQLITE_IOERR/.test(code)) {
+    return new LedgerIntegrityError(`${file}: I/O error reading the ledger: ${(err as Error).message}`);
+  }
+  return err;
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+const INT8_OID = 20;
+
+async function connectPostgres(url: string, create: boolean): Promise<Connection> {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new UsageError(`schema "${schema}" in the database URL must be a lower-case SQL identifier`);
+  }
+  const location = redactUrl(url);
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: 4,
+    connectionTimeoutMillis: 10_000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    // Sequence numbers are bigint; every value we store fits in a double (< 2^53).
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === INT8_OID && format !== 'binary'
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  pool.on('error', () => {}); // idle client errors surface on the next query instead of crashing
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new SourceError(`cannot reach PostgreSQL at ${location}: ${(err as Error).message}`);
+  }
+  let lockKey: bigint;
+  let schemaName: string;
+  try {
+    if (schema) {
+      if (create) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+      if (found.rowCount === 0)
+        throw new UsageError(`no evidence ledger at ${location}; run \`greenlight init\``);
+    }
+    const current = await client.query<{ s: string }>('SELECT current_schema() AS s');
+    schemaName = current.rows[0]?.s ?? 'public';
+    lockKey = advisoryKey(schemaName);
+    if (!create) {
+      const has = await client.query(
+        `SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'ledger_entries'`,
+        [schemaName],
+      );
+      if (has.rowCount === 0)
+        throw new UsageError(`no evidence ledger at ${location}; run \`greenlight init\``);
+    }
+    // One migrator at a time per schema, including the creation of Kysely's own tables.
+    await client.query('SELECT pg_advisory_lock($1)', [(lockKey + 1n).toString()]);
+  } catch (err) {
+    client.release();
+    await pool.end().catch(() => {});
+    throw err;
+  }
+  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrate(db, 'postgres', location, schemaName);
+  } catch (err) {
+    client.release();
+    await db.destroy().catch(() => {});
+    throw err;
+  }
+  await client.query('SELECT pg_advisory_unlock($1)', [(lockKey + 1n).toString()]).catch(() => {});
+  client.release();
+  return { dialect: 'postgres', db, location, lockKey, close: () => db.destroy() };
+}
+
+/** A stable 63-bit advisory lock key per schema, so logs in different schemas never wait on each other. */
+function advisoryKey(schema: string): bigint {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(`greenlight-ledger:${schema}`)) {
+    h ^= BigInt(byte);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return (h >> 2n) & 0x3ffffffffffffffen; // even, and key+1 is free for the migration lock
+}
+
+// ---------------------------------------------------------------- migrations
+
+async function migrate(
+  db: Kysely<StoreDatabase>,
+  dialect: Dialect,
+  location: string,
+  schema?: string,
+): Promise<void> {
+  // In PostgreSQL, Kysely's bookkeeping tables live in the ledger's schema (not "any schema").
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  let result;
+  try {
+    result = await migrator.migrateToLatest();
+  } catch (err) {
+    throw dialect === 'sqlite' ? mapSqliteError(err, location) : err;
+  }
+  if (result.error) {
+    const err = dialect === 'sqlite' ? mapSqliteError(result.error, location) : result.error;
+    if (err instanceof LedgerIntegrityError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new LedgerIntegrityError(
+      `${location}: cannot prepare the ledger tables (${message}); ` +
+        `is this database used by something other than greenlight?`,
+    );
+  }
+}

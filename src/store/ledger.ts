@@ -1,0 +1,414 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Connection } from './db.js';
+import type { StoreDatabase } from './schema.js';
+
+/*
+ * The ledger tables as functions: select and insert only. There is deliberately no update or
+ * delete here; pruning is an insert into a prune-marker table (see schema.ts).
+ */
+
+type Db = Kysely<StoreDatabase> | Transaction<StoreDatabase>;
+
+export type MetaRow = StoreDatabase['ledger_meta'];
+export type KeyRow = StoreDatabase['ledger_keys'];
+export type EntryRow = StoreDatabase['ledger_entries'];
+export type PayloadRow = StoreDatabase['ledger_payloads'];
+export type PruneRow = StoreDatabase['ledger_prunes'];
+export type HashRow = StoreDatabase['ledger_hashes'];
+export type CheckpointRow = StoreDatabase['ledger_checkpoints'];
+export type BlobRow = StoreDatabase['ledger_blobs'];
+export type BlobRefRow = StoreDatabase['ledger_blob_refs'];
+export type BlobPruneRow = StoreDatabase['ledger_blob_prunes'];
+export type HoldRow = StoreDatabase['ledger_holds'];
+
+/** An entry with its payload (null once pruned) and prune marker (null unless pruned). */
+export interface FullEntryRow extends EntryRow {
+  envelope: Buffer | null;
+  prune_seq: number | null;
+}
+
+export interface HashKey {
+  level: number;
+  idx: number;
+}
+
+export interface EntryQuery {
+  predicateType?: string | undefined;
+  /** recorded_at ≥ since (ISO) */
+  since?: string | undefined;
+  /** recorded_at < until (ISO) */
+  until?: string | undefined;
+  limit?: number | undefined;
+}
+
+export interface LedgerReader {
+  meta(): Promise<Record<string, string>>;
+  keys(): Promise<KeyRow[]>;
+  /** max(seq) + 1, or 0 when empty. */
+  treeSize(): Promise<number>;
+  /** Row counts, for spotting removed or orphaned rows. */
+  counts(): Promise<{ entries: number; payloads: number; prunes: number; hashes: number; blobs: number }>;
+  /** Entries with seq in [from, to), in order, with payload and prune marker. */
+  entries(from: number, to: number): Promise<FullEntryRow[]>;
+  /** Metadata only (no payloads), filtered; ordered by seq. */
+  findEntries(query: EntryQuery): Promise<EntryRow[]>;
+  entriesByPayloadDigest(digests: Buffer[]): Promise<EntryRow[]>;
+  /** Level 0 from ledger_entries.leaf_hash, level ≥ 1 from ledger_hashes; missing keys are absent. */
+  hashes(keys: HashKey[]): Promise<Map<string, Buffer>>;
+  /** Stored hashes of one level with idx in [from, to). */
+  hashesRange(level: number, from: number, to: number): Promise<HashRow[]>;
+  /** Stored hashes (level ≥ 1) after (level, idx) in key order, at most `limit`. */
+  hashesAfter(level: number, idx: number, limit: number): Promise<HashRow[]>;
+  checkpoints(): Promise<CheckpointRow[]>;
+  latestCheckpoint(): Promise<CheckpointRow | undefined>;
+  blobs(digests: Buffer[]): Promise<BlobRow[]>;
+  /** Blobs after `digest` (or from the start) in digest order, at most `limit`. */
+  blobsAfter(digest: Buffer | null, limit: number): Promise<BlobRow[]>;
+  blobDigests(digests: Buffer[]): Promise<Set<string>>;
+  blobRefs(from: number, to: number): Promise<BlobRefRow[]>;
+  blobRefsByDigest(digests: Buffer[]): Promise<BlobRefRow[]>;
+  prunes(): Promise<PruneRow[]>;
+  blobPrunes(): Promise<BlobPruneRow[]>;
+  holds(): Promise<HoldRow[]>;
+  /** Unpruned entries recorded before `before` (ISO), ordered by seq, at most `limit` after `afterSeq`. */
+  unprunedBefore(before: string, afterSeq: number, limit: number): Promise<EntryRow[]>;
+  /** Rows in payload/blob-ref tables whose entry does not exist (seq ≥ size). */
+  orphans(size: number): Promise<{ payloads: number; refs: number; prunes: number }>;
+}
+
+export interface LedgerWriter extends LedgerReader {
+  insertMeta(rows: MetaRow[]): Promise<void>;
+  insertKey(row: KeyRow): Promise<void>;
+  insertEntries(rows: EntryRow[]): Promise<void>;
+  insertPayloads(rows: PayloadRow[]): Promise<void>;
+  insertHashes(rows: HashRow[]): Promise<void>;
+  /** A checkpoint for a size that already has one is skipped (the note is deterministic). */
+  insertCheckpoint(row: CheckpointRow): Promise<void>;
+  /** Content-addressed: a blob already present is skipped. */
+  insertBlobs(rows: BlobRow[]): Promise<void>;
+  insertBlobRefs(rows: BlobRefRow[]): Promise<void>;
+  /** Marks entries pruned; a trigger removes their payloads in the same statement. */
+  insertPrunes(rows: PruneRow[]): Promise<void>;
+  insertBlobPrunes(rows: BlobPruneRow[]): Promise<void>;
+  insertHold(row: HoldRow): Promise<void>;
+}
+
+export interface LedgerStore extends LedgerReader {
+  /**
+   * Runs `fn` in one transaction holding the log's single-writer lock: `BEGIN IMMEDIATE` in
+   * SQLite (one writer per file across processes), `pg_advisory_xact_lock` in PostgreSQL (one
+   * writer per schema). Two processes can therefore never both append at the same tree size.
+   */
+  write<T>(fn: (tx: LedgerWriter) => Promise<T>): Promise<T>;
+  /** SQLite `PRAGMA quick_check` (a no-op on PostgreSQL); returns the problems found. */
+  quickCheck(): Promise<string[]>;
+}
+
+const hashKey = (level: number, idx: number) => `${level}/${idx}`;
+
+/** Rows per INSERT so that the bound parameters stay under SQLite's 32,766 limit. */
+function chunks<T>(rows: T[], columns: number): T[][] {
+  const size = Math.max(1, Math.floor(30_000 / columns));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+function reader(db: Db): LedgerReader {
+  return {
+    async meta() {
+      const rows = await db.selectFrom('ledger_meta').selectAll().execute();
+      return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+    },
+    keys: () => db.selectFrom('ledger_keys').selectAll().orderBy('added_at').execute(),
+    async treeSize() {
+      const row = await db
+        .selectFrom('ledger_entries')
+        .select((eb) => eb.fn.max('seq').as('max'))
+        .executeTakeFirst();
+      const max = row?.max as number | null | undefined;
+      return max === null || max === undefined ? 0 : Number(max) + 1;
+    },
+    async counts() {
+      const count = async (table: keyof StoreDatabase) => {
+        const row = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirst();
+        return Number(row?.n ?? 0);
+      };
+      return {
+        entries: await count('ledger_entries'),
+        payloads: await count('ledger_payloads'),
+        prunes: await count('ledger_prunes'),
+        hashes: await count('ledger_hashes'),
+        blobs: await count('ledger_blobs'),
+      };
+    },
+    entries: (from, to) =>
+      db
+        .selectFrom('ledger_entries as e')
+        .leftJoin('ledger_payloads as p', 'p.seq', 'e.seq')
+        .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
+        .select([
+          'e.seq',
+          'e.leaf_hash',
+          'e.payload_sha256',
+          'e.predicate_type',
+          'e.recorded_at',
+          'p.envelope',
+          'x.prune_seq',
+        ])
+        .where('e.seq', '>=', from)
+        .where('e.seq', '<', to)
+        .orderBy('e.seq')
+        .execute(),
+    findEntries: (q) => {
+      let query = db.selectFrom('ledger_entries').selectAll();
+      if (q.predicateType !== undefined) query = query.where('predicate_type', '=', q.predicateType);
+      if (q.since !== undefined) query = query.where('recorded_at', '>=', q.since);
+      if (q.until !== undefined) query = query.where('recorded_at', '<', q.until);
+      query = query.orderBy('seq');
+      if (q.limit !== undefined) query = query.limit(q.limit);
+      return query.execute();
+    },
+    entriesByPayloadDigest: async (digests) => {
+      if (digests.length === 0) return [];
+      const out: EntryRow[] = [];
+      for (const part of chunks(digests, 1)) {
+        out.push(
+          ...(await db
+            .selectFrom('ledger_entries')
+            .selectAll()
+            .where('payload_sha256', 'in', part)
+            .orderBy('seq')
+            .execute()),
+        );
+      }
+      return out;
+    },
+    async hashes(keys) {
+      const out = new Map<string, Buffer>();
+      const leaves = keys.filter((k) => k.level === 0).map((k) => k.idx);
+      if (leaves.length > 0) {
+        const rows = await db
+          .selectFrom('ledger_entries')
+          .select(['seq', 'leaf_hash'])
+          .where('seq', 'in', leaves)
+          .execute();
+        for (const r of rows) out.set(hashKey(0, r.seq), r.leaf_hash);
+      }
+      const byLevel = new Map<number, number[]>();
+      for (const k of keys) {
+        if (k.level === 0) continue;
+        const list = byLevel.get(k.level) ?? [];
+        list.push(k.idx);
+        byLevel.set(k.level, list);
+      }
+      if (byLevel.size > 0) {
+        const rows = await db
+          .selectFrom('ledger_hashes')
+          .select(['level', 'idx', 'hash'])
+          .where((eb) =>
+            eb.or(
+              [...byLevel].map(([level, idxs]) => eb.and([eb('level', '=', level), eb('idx', 'in', idxs)])),
+            ),
+          )
+          .execute();
+        for (const r of rows) out.set(hashKey(r.level, r.idx), r.hash);
+      }
+      return out;
+    },
+    hashesRange: (level, from, to) =>
+      db
+        .selectFrom('ledger_hashes')
+        .selectAll()
+        .where('level', '=', level)
+        .where('idx', '>=', from)
+        .where('idx', '<', to)
+        .orderBy('idx')
+        .execute(),
+    hashesAfter: (level, idx, limit) =>
+      db
+        .selectFrom('ledger_hashes')
+        .selectAll()
+        .where((eb) =>
+          eb.or([eb('level', '>', level), eb.and([eb('level', '=', level), eb('idx', '>', idx)])]),
+        )
+        .orderBy('level')
+        .orderBy('idx')
+        .limit(limit)
+        .execute(),
+    checkpoints: () => db.selectFrom('ledger_checkpoints').selectAll().orderBy('tree_size').execute(),
+    latestCheckpoint: () =>
+      db
+        .selectFrom('ledger_checkpoints')
+        .selectAll()
+        .orderBy('tree_size', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    async blobs(digests) {
+      if (digests.length === 0) return [];
+      const out: BlobRow[] = [];
+      for (const part of chunks(digests, 1)) {
+        out.push(...(await db.selectFrom('ledger_blobs').selectAll().where('digest', 'in', part).execute()));
+      }
+      return out;
+    },
+    blobsAfter: (digest, limit) => {
+      let q = db.selectFrom('ledger_blobs').selectAll();
+      if (digest) q = q.where('digest', '>', digest);
+      return q.orderBy('digest').limit(limit).execute();
+    },
+    async blobDigests(digests) {
+      const found = new Set<string>();
+      for (const part of chunks(digests, 1)) {
+        if (part.length === 0) continue;
+        const rows = await db
+          .selectFrom('ledger_blobs')
+          .select('digest')
+          .where('digest', 'in', part)
+          .execute();
+        for (const r of rows) found.add(r.digest.toString('hex'));
+      }
+      return found;
+    },
+    blobRefs: (from, to) =>
+      db
+        .selectFrom('ledger_blob_refs')
+        .selectAll()
+        .where('seq', '>=', from)
+        .where('seq', '<', to)
+        .orderBy('seq')
+        .execute(),
+    async blobRefsByDigest(digests) {
+      const out: BlobRefRow[] = [];
+      for (const part of chunks(digests, 1)) {
+        if (part.length === 0) continue;
+        out.push(
+          ...(await db.selectFrom('ledger_blob_refs').selectAll().where('digest', 'in', part).execute()),
+        );
+      }
+      return out;
+    },
+    prunes: () => db.selectFrom('ledger_prunes').selectAll().orderBy('seq').execute(),
+    blobPrunes: () => db.selectFrom('ledger_blob_prunes').selectAll().execute(),
+    holds: () => db.selectFrom('ledger_holds').selectAll().orderBy('at').execute(),
+    unprunedBefore: (before, afterSeq, limit) =>
+      db
+        .selectFrom('ledger_entries as e')
+        .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
+        .select(['e.seq', 'e.leaf_hash', 'e.payload_sha256', 'e.predicate_type', 'e.recorded_at'])
+        .where('x.seq', 'is', null)
+        .where('e.recorded_at', '<', before)
+        .where('e.seq', '>', afterSeq)
+        .orderBy('e.seq')
+        .limit(limit)
+        .execute(),
+    async orphans(size) {
+      const count = async (table: 'ledger_payloads' | 'ledger_blob_refs' | 'ledger_prunes') => {
+        const row = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('seq', '>=', size)
+          .executeTakeFirst();
+        return Number(row?.n ?? 0);
+      };
+      return {
+        payloads: await count('ledger_payloads'),
+        refs: await count('ledger_blob_refs'),
+        prunes: await count('ledger_prunes'),
+      };
+    },
+  };
+}
+
+function writer(db: Db): LedgerWriter {
+  return {
+    ...reader(db),
+    async insertMeta(rows) {
+      if (rows.length) await db.insertInto('ledger_meta').values(rows).execute();
+    },
+    async insertKey(row) {
+      await db
+        .insertInto('ledger_keys')
+        .values(row)
+        .onConflict((oc) => oc.column('key_id').doNothing())
+        .execute();
+    },
+    async insertEntries(rows) {
+      for (const part of chunks(rows, 5)) await db.insertInto('ledger_entries').values(part).execute();
+    },
+    async insertPayloads(rows) {
+      for (const part of chunks(rows, 2)) await db.insertInto('ledger_payloads').values(part).execute();
+    },
+    async insertHashes(rows) {
+      for (const part of chunks(rows, 3)) await db.insertInto('ledger_hashes').values(part).execute();
+    },
+    async insertCheckpoint(row) {
+      await db
+        .insertInto('ledger_checkpoints')
+        .values(row)
+        .onConflict((oc) => oc.column('tree_size').doNothing())
+        .execute();
+    },
+    async insertBlobs(rows) {
+      for (const part of chunks(rows, 4)) {
+        await db
+          .insertInto('ledger_blobs')
+          .values(part)
+          .onConflict((oc) => oc.column('digest').doNothing())
+          .execute();
+      }
+    },
+    async insertBlobRefs(rows) {
+      for (const part of chunks(rows, 2)) {
+        await db
+          .insertInto('ledger_blob_refs')
+          .values(part)
+          .onConflict((oc) => oc.columns(['seq', 'digest']).doNothing())
+          .execute();
+      }
+    },
+    async insertPrunes(rows) {
+      for (const part of chunks(rows, 3)) await db.insertInto('ledger_prunes').values(part).execute();
+    },
+    async insertBlobPrunes(rows) {
+      for (const part of chunks(rows, 3)) await db.insertInto('ledger_blob_prunes').values(part).execute();
+    },
+    async insertHold(row) {
+      await db.insertInto('ledger_holds').values(row).execute();
+    },
+  };
+}
+
+export function ledgerStore(conn: Connection): LedgerStore {
+  const { db } = conn;
+  return {
+    ...reader(db),
+    async write(fn) {
+      if (conn.dialect === 'sqlite') {
+        return db.connection().execute(async (c) => {
+          await sql`BEGIN IMMEDIATE`.execute(c);
+          try {
+            const result = await fn(writer(c));
+            await sql`COMMIT`.execute(c);
+            return result;
+          } catch (err) {
+            await sql`ROLLBACK`.execute(c).catch(() => {});
+            throw err;
+          }
+        });
+      }
+      return db.transaction().execute(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(${conn.lockKey.toString()}::bigint)`.execute(trx);
+        return fn(writer(trx));
+      });
+    },
+    async quickCheck() {
+      if (conn.dialect !== 'sqlite') return [];
+      const res = await sql<{ quick_check: string }>`PRAGMA quick_check`.execute(db);
+      return res.rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+    },
+  };
+}

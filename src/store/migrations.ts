@@ -1,0 +1,171 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { LEDGER_TABLES, type LedgerTable } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Column types that differ between the two databases. */
+function types(dialect: Dialect) {
+  return dialect === 'sqlite'
+    ? { bin: 'BLOB', int: 'INTEGER', len: 'length' }
+    : { bin: 'bytea', int: 'bigint', len: 'octet_length' };
+}
+
+/** Tables whose rows may be removed by one specific prune marker table (see schema.ts). */
+const PRUNABLE: Partial<Record<LedgerTable, { marker: string; key: string }>> = {
+  ledger_payloads: { marker: 'ledger_prunes', key: 'seq' },
+  ledger_blobs: { marker: 'ledger_blob_prunes', key: 'digest' },
+};
+
+function tableDdl(dialect: Dialect): string[] {
+  const { bin, int, len } = types(dialect);
+  const withoutRowid = dialect === 'sqlite' ? ' WITHOUT ROWID' : '';
+  const hash = (col: string) => `${col} ${bin} NOT NULL CHECK (${len}(${col}) = 32)`;
+  return [
+    `CREATE TABLE ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+    `CREATE TABLE ledger_keys (
+       key_id TEXT PRIMARY KEY,
+       algorithm TEXT NOT NULL,
+       public_key ${bin} NOT NULL,
+       added_at TEXT NOT NULL)`,
+    `CREATE TABLE ledger_entries (
+       seq ${int} PRIMARY KEY CHECK (seq >= 0),
+       ${hash('leaf_hash')},
+       ${hash('payload_sha256')},
+       predicate_type TEXT NOT NULL,
+       recorded_at TEXT NOT NULL)`,
+    `CREATE INDEX ledger_entries_payload ON ledger_entries (payload_sha256)`,
+    `CREATE INDEX ledger_entries_type_time ON ledger_entries (predicate_type, recorded_at)`,
+    `CREATE TABLE ledger_payloads (seq ${int} PRIMARY KEY, envelope ${bin} NOT NULL)`,
+    `CREATE TABLE ledger_prunes (seq ${int} PRIMARY KEY, prune_seq ${int} NOT NULL, pruned_at TEXT NOT NULL)`,
+    `CREATE TABLE ledger_hashes (
+       level INTEGER NOT NULL CHECK (level >= 1),
+       idx ${int} NOT NULL CHECK (idx >= 0),
+       ${hash('hash')},
+       PRIMARY KEY (level, idx))${withoutRowid}`,
+    `CREATE TABLE ledger_checkpoints (
+       tree_size ${int} PRIMARY KEY,
+       ${hash('root_hash')},
+       note TEXT NOT NULL,
+       created_at TEXT NOT NULL)`,
+    `CREATE TABLE ledger_blobs (
+       ${hash('digest')} PRIMARY KEY,
+       size ${int} NOT NULL,
+       encoding TEXT NOT NULL,
+       data ${bin} NOT NULL)`,
+    `CREATE TABLE ledger_blob_refs (
+       seq ${int} NOT NULL,
+       ${hash('digest')},
+       PRIMARY KEY (seq, digest))${withoutRowid}`,
+    `CREATE INDEX ledger_blob_refs_digest ON ledger_blob_refs (digest)`,
+    `CREATE TABLE ledger_blob_prunes (
+       ${hash('digest')},
+       prune_seq ${int} NOT NULL,
+       pruned_at TEXT NOT NULL,
+       PRIMARY KEY (digest, prune_seq))${withoutRowid}`,
+    `CREATE TABLE ledger_holds (
+       hold_id TEXT NOT NULL,
+       action TEXT NOT NULL CHECK (action IN ('add', 'release')),
+       selector TEXT NOT NULL,
+       reason TEXT NOT NULL,
+       actor TEXT,
+       at TEXT NOT NULL,
+       statement_seq ${int} NOT NULL,
+       PRIMARY KEY (hold_id, action))`,
+  ];
+}
+
+/**
+ * Triggers that make every ledger table append-only inside the database itself, so a bug or a
+ * hand-written UPDATE cannot edit evidence. In SQLite, RAISE(ABORT) refuses the statement; in
+ * PostgreSQL a row trigger refuses UPDATE/DELETE and a statement trigger refuses TRUNCATE (which
+ * skips row triggers).
+ */
+function triggerDdl(dialect: Dialect): string[] {
+  const out: string[] = [];
+  if (dialect === 'sqlite') {
+    for (const table of LEDGER_TABLES) {
+      out.push(
+        `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+         BEGIN SELECT RAISE(ABORT, 'greenlight: ${table} is append-only: UPDATE refused'); END`,
+      );
+      const prunable = PRUNABLE[table];
+      const when = prunable
+        ? ` WHEN NOT EXISTS (SELECT 1 FROM ${prunable.marker} WHERE ${prunable.key} = OLD.${prunable.key})`
+        : '';
+      out.push(
+        `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}${when}
+         BEGIN SELECT RAISE(ABORT, 'greenlight: ${table} is append-only: DELETE refused'); END`,
+      );
+      if (prunable) {
+        out.push(
+          `CREATE TRIGGER ${prunable.marker}_apply AFTER INSERT ON ${prunable.marker}
+           BEGIN DELETE FROM ${table} WHERE ${prunable.key} = NEW.${prunable.key}; END`,
+        );
+      }
+    }
+    return out;
+  }
+  out.push(
+    `CREATE FUNCTION greenlight_append_only() RETURNS trigger LANGUAGE plpgsql
+     SET search_path FROM CURRENT AS $$
+     BEGIN
+       RAISE EXCEPTION 'greenlight: % is append-only: % refused', TG_TABLE_NAME, TG_OP;
+     END $$`,
+  );
+  for (const table of LEDGER_TABLES) {
+    const prunable = PRUNABLE[table];
+    if (prunable) {
+      out.push(
+        `CREATE FUNCTION ${table}_guard() RETURNS trigger LANGUAGE plpgsql
+         SET search_path FROM CURRENT AS $$
+         BEGIN
+           IF TG_OP = 'DELETE' AND EXISTS (
+             SELECT 1 FROM ${prunable.marker} WHERE ${prunable.key} = OLD.${prunable.key}) THEN
+             RETURN OLD;
+           END IF;
+           RAISE EXCEPTION 'greenlight: % is append-only: % refused', TG_TABLE_NAME, TG_OP;
+         END $$`,
+        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
+         FOR EACH ROW EXECUTE FUNCTION ${table}_guard()`,
+        `CREATE FUNCTION ${prunable.marker}_apply() RETURNS trigger LANGUAGE plpgsql
+         SET search_path FROM CURRENT AS $$
+         BEGIN
+           DELETE FROM ${table} WHERE ${prunable.key} = NEW.${prunable.key};
+           RETURN NULL;
+         END $$`,
+        `CREATE TRIGGER ${prunable.marker}_apply AFTER INSERT ON ${prunable.marker}
+         FOR EACH ROW EXECUTE FUNCTION ${prunable.marker}_apply()`,
+      );
+    } else {
+      out.push(
+        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
+         FOR EACH ROW EXECUTE FUNCTION greenlight_append_only()`,
+      );
+    }
+    out.push(
+      `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
+       FOR EACH STATEMENT EXECUTE FUNCTION greenlight_append_only()`,
+    );
+  }
+  return out;
+}
+
+export const LEDGER_FORMAT = 'greenlight-ledger/1';
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_ledger': {
+      async up(db: Kysely<unknown>) {
+        for (const statement of [...tableDdl(dialect), ...triggerDdl(dialect)]) {
+          await sql.raw(statement).execute(db);
+        }
+        await sql`INSERT INTO ledger_meta (key, value) VALUES ('format', ${LEDGER_FORMAT})`.execute(db);
+      },
+    },
+  };
+}
+
+/** The one set of migrations, in code (no files to ship or find at run time). */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) };
+}
