@@ -107,7 +107,7 @@ function assertEmptyTarget(out: string): void {
 export async function exportLedger(ctx: LedgerContext, opts: ExportOptions): Promise<ExportManifest> {
   const out = path.resolve(opts.out);
   assertEmptyTarget(out);
-  let cp: Checkpoint | null = ctx.signer ? await makeCheckpoint(ctx) : await latestCheckpoint(ctx);
+  const cp: Checkpoint | null = ctx.signer ? await makeCheckpoint(ctx) : await latestCheckpoint(ctx);
   if (!cp || cp.treeSize === 0) {
     throw new UsageError(
       'the ledger has no signed checkpoint with entries to export (record evidence first)',

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -12,7 +12,6 @@ import {
   verifyConsistency,
   verifyExport,
   verifyInclusion,
-  type Ledger,
   type RecordItem,
 } from '../../src/ledger/index.js';
 import { openStore } from '../../src/store/index.js';
