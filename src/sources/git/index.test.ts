@@ -243,6 +243,8 @@ describe('collectGit: repository states', () => {
     expect(isUnavailable(h) && h.reason).toMatch(
       /is not a git repository: run inside a git checkout or pass a path/,
     );
+    const missing = await collectGit(ctx(`${tempDir()}/nowhere`));
+    expect(isUnavailable(missing) && missing.reason).toMatch(/nowhere does not exist/);
   });
 
   it('reads a requested branch and refuses an unknown one', async () => {

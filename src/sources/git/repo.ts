@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { git, type GitOutput } from './run-git.js';
 import { parseRemotes, type Remote } from './remotes.js';
 
@@ -23,6 +24,9 @@ function firstLine(out: GitOutput): string {
 
 /** Root, shallowness and remotes; a RepoProblem when `cwd` is not inside a git checkout. */
 export async function readRepo(cwd: string): Promise<RepoInfo> {
+  // spawn reports a missing cwd as ENOENT, the same as a missing git: tell them apart first.
+  if (!existsSync(cwd))
+    throw new RepoProblem(`${cwd} does not exist: run inside a git checkout or pass a path`);
   const [top, remotes] = await Promise.all([
     git(['rev-parse', '--is-shallow-repository', '--show-toplevel'], cwd),
     git(['remote', '-v'], cwd),
