@@ -172,13 +172,21 @@ export async function toRecordedEvidence(
   return ev;
 }
 
+function predicateTime(s: StoredStatement): string | undefined {
+  const p = s.statement.predicate;
+  for (const k of ['decidedAt', 'scannedAt', 'deployedAt', 'openedAt', 'reviewedAt'])
+    if (typeof p[k] === 'string') return p[k];
+  return undefined;
+}
+
 function approvalOf(s: StoredStatement, ci: CiContext): ApprovalRecord {
   const r = ci.review!;
   return {
     ref: refOf(s),
     ci,
     state: r.state,
-    submittedAt: r.submittedAt ?? s.recordedAt,
+    // GitLab names no time: the time of the run that saw the approval stands in for it.
+    submittedAt: r.submittedAt ?? predicateTime(s) ?? s.recordedAt,
     ...(ci.pullRequest ? { prNumber: ci.pullRequest.number } : {}),
     ...(r.commitSha ? { commit: r.commitSha } : ci.commit ? { commit: ci.commit } : {}),
     ...(r.reviewer ? { reviewer: r.reviewer } : {}),
