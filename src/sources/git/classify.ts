@@ -88,9 +88,19 @@ function prFromUrl(url: string): PullRequestRef {
   return r;
 }
 
+/** Hosted forges whose host says which forge they are; self-hosted ones can be any host. */
+const HOSTED: Record<string, Forge> = {
+  'github.com': 'github',
+  'gitlab.com': 'gitlab',
+  'bitbucket.org': 'bitbucket',
+};
+
+/** The request's web address, from the `origin` remote's host, unless that host is another forge (a mirror). */
 function prUrl(pr: PullRequestRef, web: string | undefined): string | undefined {
   if (pr.url) return pr.url;
   if (!web || pr.number === undefined) return undefined;
+  const hosted = HOSTED[new URL(web).host];
+  if (hosted && hosted !== pr.forge) return undefined;
   if (pr.forge === 'github') return `${web}/pull/${pr.number}`;
   if (pr.forge === 'bitbucket') return `${web}/pull-requests/${pr.number}`;
   const base = pr.project ? `${new URL(web).origin}/${pr.project}` : web;

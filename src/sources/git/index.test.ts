@@ -142,8 +142,9 @@ describe('collectGit: classification', () => {
       forge: 'gitlab',
       prNumber: 7,
       sourceBranch: 'fix-cache',
-      prUrl: 'https://github.com/acme/app/-/merge_requests/7',
     });
+    // origin is on github.com, so a GitLab merge request cannot be linked there.
+    expect(get('gitlab').prUrl).toBeUndefined();
     expect(get('bitbucket')).toMatchObject({
       kind: 'pr-merge',
       forge: 'bitbucket',
@@ -184,6 +185,28 @@ describe('collectGit: classification', () => {
   it('lists remotes without embedded credentials', () => {
     expect(h.remotes).toEqual([{ name: 'origin', url: 'https://github.com/acme/app.git' }]);
     expect(JSON.stringify(h)).not.toContain('ghp_secret123');
+  });
+});
+
+describe('collectGit: links to merge requests', () => {
+  it('builds a GitLab merge request URL from a self-hosted origin and the project reference', async () => {
+    const repo = createRepo();
+    repo.git(['remote', 'add', 'origin', 'git@gitlab.example.com:acme/app.git']);
+    repo.commit();
+    repo.branch('fix');
+    repo.commit();
+    repo.checkout('main');
+    const sha = repo.merge('fix', {
+      subject: "Merge branch 'fix' into 'main'",
+      body: 'See merge request platform/app!12',
+      committer: GITLAB,
+    });
+    const h = await history(repo.dir);
+    expect(h.commits.find((c) => c.sha === sha)).toMatchObject({
+      kind: 'pr-merge',
+      prNumber: 12,
+      prUrl: 'https://gitlab.example.com/platform/app/-/merge_requests/12',
+    });
   });
 });
 
