@@ -139,8 +139,14 @@ export const configSchema = z
           .default({ default: 730 })
           .describe('Retention per evidence type in days; "default" applies to every type not named'),
         auditCycleDays: z.number().int().min(1).default(365),
+        redact: z
+          .array(z.string())
+          .default([])
+          .describe(
+            'Extra regular expressions removed from evidence blobs before storage (besides the secretlint rules)',
+          ),
       })
-      .default({ retentionDays: { default: 730 }, auditCycleDays: 365 }),
+      .default({ retentionDays: { default: 730 }, auditCycleDays: 365, redact: [] }),
   })
   .describe('greenlight configuration');
 
