@@ -95,15 +95,28 @@ const HOSTED: Record<string, Forge> = {
   'bitbucket.org': 'bitbucket',
 };
 
+const sites = new Map<string, { origin: string; hosted: Forge | undefined }>();
+
+/** Parsed once per repository address, not once per commit. */
+function siteOf(web: string): { origin: string; hosted: Forge | undefined } {
+  let site = sites.get(web);
+  if (!site) {
+    const url = new URL(web);
+    site = { origin: url.origin, hosted: HOSTED[url.host] };
+    sites.set(web, site);
+  }
+  return site;
+}
+
 /** The request's web address, from the `origin` remote's host, unless that host is another forge (a mirror). */
 function prUrl(pr: PullRequestRef, web: string | undefined): string | undefined {
   if (pr.url) return pr.url;
   if (!web || pr.number === undefined) return undefined;
-  const hosted = HOSTED[new URL(web).host];
-  if (hosted && hosted !== pr.forge) return undefined;
+  const site = siteOf(web);
+  if (site.hosted && site.hosted !== pr.forge) return undefined;
   if (pr.forge === 'github') return `${web}/pull/${pr.number}`;
   if (pr.forge === 'bitbucket') return `${web}/pull-requests/${pr.number}`;
-  const base = pr.project ? `${new URL(web).origin}/${pr.project}` : web;
+  const base = pr.project ? `${site.origin}/${pr.project}` : web;
   return `${base}/-/merge_requests/${pr.number}`;
 }
 
