@@ -163,6 +163,8 @@ describe('GitHub Actions workflows', () => {
       '.github/workflows/c.yml':
         'on: push\njobs:\n  t:\n    runs-on: x\n    needs: build\n    permissions:\n      contents: all\n    steps:\n      - name: nothing\n      - run: a\n        uses: b@v1\n',
       '.github/workflows/d.yml': 'on: push\njobs:\n  t:\n    runs-on: x\n    steps: []\n  u: 3\n',
+      '.github/workflows/empty.yml': '# nothing yet\n',
+      '.github/workflows/list.yml': '- on: push\n',
       '.github/workflows/notes.txt': 'not a workflow',
       '.github/workflows/sub/e.yml': 'not: read',
     });
@@ -186,6 +188,8 @@ describe('GitHub Actions workflows', () => {
       '.github/workflows/c.yml:3:3 job `t` needs `build`, which is not a job of this workflow',
       '.github/workflows/d.yml:5:5 `steps:` of job `t` is empty',
       '.github/workflows/d.yml:6:6 job `u` must be a mapping, found 3',
+      '.github/workflows/empty.yml:1:1 the file is empty',
+      '.github/workflows/list.yml:1:1 a workflow must be a mapping, found a list',
     ]);
   });
 
