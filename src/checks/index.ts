@@ -3,6 +3,38 @@
  * check lacks tests, a remediation, or a control of the catalog.
  */
 import type { AnyCheck } from './define-check.js';
+// GitHub-sourced checks (issue 4).
+import branchProtected from './branch.protected/index.js';
+import branchPrRequired from './branch.pr-required/index.js';
+import branchNoBypass from './branch.no-bypass/index.js';
+import branchNoForcePush from './branch.no-force-push/index.js';
+import branchApprovalsRequired from './branch.approvals-required/index.js';
+import branchStaleApprovalsDismissed from './branch.stale-approvals-dismissed/index.js';
+import branchStatusChecksRequired from './branch.status-checks-required/index.js';
+import branchLinearHistory from './branch.linear-history/index.js';
+import branchSignedCommits from './branch.signed-commits/index.js';
+import orgMfaRequired from './org.mfa-required/index.js';
+import orgMembersMfa from './org.members-mfa/index.js';
+import orgSsoEnforced from './org.sso-enforced/index.js';
+import orgBasePermissionRestricted from './org.base-permission-restricted/index.js';
+import orgAdminCount from './org.admin-count/index.js';
+import orgOutsideCollaboratorsRestricted from './org.outside-collaborators-restricted/index.js';
+import orgRepoCreationRestricted from './org.repo-creation-restricted/index.js';
+import orgRepoDeletionRestricted from './org.repo-deletion-restricted/index.js';
+import orgWebhooksSecured from './org.webhooks-secured/index.js';
+import repoAdminCount from './repo.admin-count/index.js';
+import accessStaleMembers from './access.stale-members/index.js';
+import pipelineDefaultTokenReadOnly from './pipeline.default-token-read-only/index.js';
+import pipelineActionsCannotApprove from './pipeline.actions-cannot-approve/index.js';
+import pipelineAllowedActionsRestricted from './pipeline.allowed-actions-restricted/index.js';
+import secretsRotated from './secrets.rotated/index.js';
+import deployKeysReadOnly from './deploy-keys.read-only/index.js';
+import runnersRestricted from './runners.restricted/index.js';
+import deployEnvironmentProtected from './deploy.environment-protected/index.js';
+import auditLogStreaming from './audit-log.streaming/index.js';
+import changeIndependentApproval from './change.independent-approval/index.js';
+import changeChecksPassed from './change.checks-passed/index.js';
+import vulnSla from './vuln.sla/index.js';
 import deployTraceable from './deploy.traceable/index.js';
 import evidenceComplete from './evidence.complete/index.js';
 import accessReviewRecorded from './access.review-recorded/index.js';
@@ -31,6 +63,37 @@ import pipelineNoScriptInjection from './pipeline.no-script-injection/index.js';
 import pipelineActionsPinned from './pipeline.actions-pinned/index.js';
 
 export const CHECK_REGISTRY: readonly AnyCheck[] = [
+  branchProtected,
+  branchPrRequired,
+  branchNoBypass,
+  branchNoForcePush,
+  branchApprovalsRequired,
+  branchStaleApprovalsDismissed,
+  branchStatusChecksRequired,
+  branchLinearHistory,
+  branchSignedCommits,
+  orgMfaRequired,
+  orgMembersMfa,
+  orgSsoEnforced,
+  orgBasePermissionRestricted,
+  orgAdminCount,
+  orgOutsideCollaboratorsRestricted,
+  orgRepoCreationRestricted,
+  orgRepoDeletionRestricted,
+  orgWebhooksSecured,
+  repoAdminCount,
+  accessStaleMembers,
+  pipelineDefaultTokenReadOnly,
+  pipelineActionsCannotApprove,
+  pipelineAllowedActionsRestricted,
+  secretsRotated,
+  deployKeysReadOnly,
+  runnersRestricted,
+  deployEnvironmentProtected,
+  auditLogStreaming,
+  changeIndependentApproval,
+  changeChecksPassed,
+  vulnSla,
   deployTraceable,
   evidenceComplete,
   accessReviewRecorded,

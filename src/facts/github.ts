@@ -94,6 +94,8 @@ export interface GithubWebhook {
   repository?: string;
   /** Host of the payload URL only: the rest may embed credentials. */
   host: string;
+  /** The payload URL uses https. */
+  https: boolean;
   active: boolean;
   events: string[];
   hasSecret: boolean;
@@ -303,4 +305,48 @@ export interface GithubFacts {
   repositories: GithubRepository[];
   /** API requests made and conditional requests answered 304. */
   stats: { requests: number; notModified: number; rateLimitRemaining: number | null };
+}
+
+// ---------------------------------------------------------------- helpers for checks (pure)
+
+/** Repositories in scope that are not archived. */
+export function liveRepositories(f: GithubFacts): GithubRepository[] {
+  return f.repositories.filter((r) => !r.archived);
+}
+
+export interface BranchView {
+  repository: GithubRepository;
+  branch: string;
+  /** `owner/repo@branch`. */
+  resource: string;
+  protection: Maybe<EffectiveProtection>;
+}
+
+/** The default branch and release branches of every live repository. */
+export function branchesInScope(f: GithubFacts): BranchView[] {
+  return liveRepositories(f).flatMap((repository) =>
+    repository.branches.map((b) => ({
+      repository,
+      branch: b.branch,
+      resource: `${repository.fullName}@${b.branch}`,
+      protection: b.protection,
+    })),
+  );
+}
+
+/** Names of the active sources enforcing a rule, e.g. `classic branch protection`, `ruleset "main"`. */
+export function enforcedBy(p: EffectiveProtection, holds: (r: ProtectionRules) => boolean): string[] {
+  return p.sources
+    .filter((s) => s.enforcement === 'active' && holds(s.rules))
+    .map((s) => (s.kind === 'classic' ? s.name : `${s.origin ?? 'repository'} ruleset "${s.name}"`));
+}
+
+/** Why a missing rule may still exist: the parts of the protection that could not be read. */
+export function gapReason(p: EffectiveProtection): string {
+  return p.gaps.map((g) => g.reason).join('; ');
+}
+
+/** The protection of a repository's default branch, if read. */
+export function defaultProtection(r: GithubRepository): Maybe<EffectiveProtection> | undefined {
+  return r.branches.find((b) => b.branch === r.defaultBranch)?.protection;
 }

@@ -466,17 +466,21 @@ function webhook(
   scope: 'organization' | 'repository',
   repository?: string,
 ): GithubWebhook {
-  let host = '';
+  let host = '(invalid url)';
+  let https = false;
   try {
-    host = new URL(h.config.url ?? '').host;
+    const u = new URL(h.config.url ?? '');
+    host = u.host;
+    https = u.protocol === 'https:';
   } catch {
-    host = '(invalid url)';
+    // An unparsable URL stays "(invalid url)" and is not https.
   }
   return {
     id: h.id,
     scope,
     ...(repository ? { repository } : {}),
     host,
+    https,
     active: h.active,
     events: h.events,
     hasSecret: typeof h.config.secret === 'string' && h.config.secret.length > 0,
