@@ -34,7 +34,6 @@ import deployEnvironmentProtected from './deploy.environment-protected/index.js'
 import auditLogStreaming from './audit-log.streaming/index.js';
 import changeIndependentApproval from './change.independent-approval/index.js';
 import changeChecksPassed from './change.checks-passed/index.js';
-import vulnSla from './vuln.sla/index.js';
 import deployTraceable from './deploy.traceable/index.js';
 import evidenceComplete from './evidence.complete/index.js';
 import accessReviewRecorded from './access.review-recorded/index.js';
@@ -93,7 +92,6 @@ export const CHECK_REGISTRY: readonly AnyCheck[] = [
   auditLogStreaming,
   changeIndependentApproval,
   changeChecksPassed,
-  vulnSla,
   deployTraceable,
   evidenceComplete,
   accessReviewRecorded,

@@ -1,60 +1,51 @@
 import { describe, expect, it } from 'vitest';
+import { evidenceBuilder } from '../../../test/issue5-evidence.js';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
-import { githubFacts, NOT_SEEN, repository } from '../../../test/github-facts.js';
-import type { GithubAlert } from '../../facts/index.js';
 import check from './index.js';
 
-const alert = (over: Partial<GithubAlert>): GithubAlert => ({
-  tool: 'dependabot',
-  number: 1,
-  state: 'open',
-  severity: 'critical',
-  title: 'prototype pollution',
-  createdAt: '2026-10-28T00:00:00Z',
-  fixedAt: null,
-  dismissedAt: null,
-  url: 'https://github.com/acme/api/security/dependabot/1',
-  ...over,
-});
-const facts = (...alerts: GithubAlert[]) =>
-  githubFacts({
-    repositories: [
-      repository({ alerts: { dependabot: alerts, 'code-scanning': [], 'secret-scanning': [] } }),
-    ],
-  });
+const C = 'c'.repeat(40);
+const crit = {
+  fingerprint: 'fp-crit',
+  ruleId: 'CVE-2026-0001',
+  severity: 'critical' as const,
+  scanType: 'sca',
+  location: 'lodash@4.17.0',
+};
+const low = { fingerprint: 'fp-low', ruleId: 'CVE-2026-0002', severity: 'low' as const, scanType: 'sca' };
+const now = new Date('2026-03-01T00:00:00Z');
 
 describe('vuln.sla', () => {
-  it('passes when open alerts are within their SLA', () => {
-    expect(outcomes(runCheck(check, { github: facts(alert({})) }))).toEqual(['pass']);
+  it('passes when findings were fixed within their SLA', async () => {
+    const ev = evidenceBuilder();
+    await ev.scan(C, '2026-02-01T00:00:00Z', [crit, low]);
+    await ev.scan(C, '2026-02-05T00:00:00Z', [low]);
+    const f = runCheck(check, { evidence: await ev.read() }, { now });
+    expect(outcomes(f)).toEqual(['pass']);
   });
-  it('fails an open critical alert past 7 days', () => {
-    const [f] = runCheck(check, { github: facts(alert({ createdAt: '2026-10-01T00:00:00Z' })) });
-    expect(f).toMatchObject({
-      outcome: 'fail',
-      resource: 'acme/api:dependabot#1',
-      details: { ageDays: 31, slaDays: 7 },
-    });
+
+  it('fails a critical finding open past its 7-day SLA', async () => {
+    const ev = evidenceBuilder();
+    await ev.scan(C, '2026-02-01T00:00:00Z', [crit]);
+    await ev.scan(C, '2026-02-20T00:00:00Z', [crit]);
+    const f = runCheck(check, { evidence: await ev.read() }, { now });
+    expect(outcomes(f)).toEqual(['fail']);
+    expect(f[0]!.message).toContain(
+      'CVE-2026-0001 at lodash@4.17.0 (critical, trivy) is open 21 days past its 7-day SLA',
+    );
   });
-  it('reports a late fix inside the window as a deviation', () => {
-    const late = alert({
-      state: 'fixed',
-      createdAt: '2026-08-01T00:00:00Z',
-      fixedAt: '2026-09-15T00:00:00Z',
-      severity: 'high',
-    });
-    expect(runCheck(check, { github: facts(late) })[0]).toMatchObject({
-      outcome: 'fail',
-      details: { deviation: true, daysToFix: 45 },
-    });
+
+  it('reports a finding fixed late', async () => {
+    const ev = evidenceBuilder();
+    await ev.scan(C, '2026-01-01T00:00:00Z', [crit]);
+    await ev.scan(C, '2026-01-20T00:00:00Z', []);
+    const f = runCheck(check, { evidence: await ev.read() }, { now });
+    expect(outcomes(f)).toEqual(['fail']);
+    expect(f[0]!.message).toContain('fixed 12 days after its SLA');
   });
-  it('is not_available when no alert source can be read', () => {
-    const github = githubFacts({
-      repositories: [
-        repository({
-          alerts: { dependabot: NOT_SEEN, 'code-scanning': NOT_SEEN, 'secret-scanning': NOT_SEEN },
-        }),
-      ],
-    });
-    expect(outcomes(runCheck(check, { github }))).toEqual(['not_available']);
+
+  it('is not_available without recorded scans', async () => {
+    expect(outcomes(runCheck(check, { evidence: await evidenceBuilder().read() }, { now }))).toEqual([
+      'not_available',
+    ]);
   });
 });

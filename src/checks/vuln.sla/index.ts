@@ -1,77 +1,117 @@
-import { isUnavailable, liveRepositories, type AlertTool, type GithubAlert } from '../../facts/index.js';
-import { defineCheck, fail, notApplicable, notAvailable, pass, type Finding } from '../define-check.js';
+import type { RecordedEvidence, ScanRecord } from '../../facts/index.js';
+import { defineCheck, fail, notAvailable, pass, type Finding } from '../define-check.js';
 
 const DAY = 86_400_000;
-const TOOLS: AlertTool[] = ['dependabot', 'code-scanning', 'secret-scanning'];
+type Sev = 'critical' | 'high' | 'medium' | 'low';
+
+interface Tracked {
+  fingerprint: string;
+  ruleId: string;
+  severity: Sev;
+  location?: string;
+  tool: string;
+  firstDetected: number;
+  /** Time of the first scan of the same tool and type that no longer reported it. */
+  fixedAt: number | null;
+}
+
+const groupKey = (s: ScanRecord): string => `${s.tool}|${[...s.scanTypes].sort().join('+')}`;
+
+/**
+ * First detection per fingerprint across every recorded scan; a finding is fixed when a later
+ * scan by the same tool and scan type no longer reports it.
+ */
+export function trackFindings(evidence: RecordedEvidence): Tracked[] {
+  const groups = new Map<string, ScanRecord[]>();
+  for (const s of evidence.scans) {
+    const k = groupKey(s);
+    groups.set(k, [...(groups.get(k) ?? []), s]);
+  }
+  const out = new Map<string, Tracked>();
+  for (const scans of groups.values()) {
+    scans.sort((a, b) =>
+      a.scannedAt === b.scannedAt ? a.ref.index - b.ref.index : a.scannedAt < b.scannedAt ? -1 : 1,
+    );
+    for (const scan of scans) {
+      const t = Date.parse(scan.scannedAt);
+      const present = new Set<string>();
+      for (const f of scan.findings) {
+        if (f.severity === 'info') continue;
+        present.add(f.fingerprint);
+        const known = out.get(f.fingerprint);
+        if (!known)
+          out.set(f.fingerprint, {
+            fingerprint: f.fingerprint,
+            ruleId: f.ruleId,
+            severity: f.severity,
+            ...(f.location ? { location: f.location } : {}),
+            tool: scan.tool,
+            firstDetected: t,
+            fixedAt: null,
+          });
+        else known.fixedAt = null; // seen again: reopened
+      }
+      for (const f of out.values())
+        if (f.tool === scan.tool && f.fixedAt === null && !present.has(f.fingerprint) && f.firstDetected < t)
+          f.fixedAt = t;
+    }
+  }
+  return [...out.values()];
+}
 
 export default defineCheck({
   id: 'vuln.sla',
   title: 'Vulnerabilities are fixed within their SLA',
   severity: 'high',
   controls: ['VM-7'],
-  needs: ['github'],
+  needs: ['evidence'],
   remediation:
-    'Fix or upgrade past each listed alert (or dismiss it with a documented reason); keep critical within thresholds.sla.critical days (default 7), high 30, medium 90, low 180, from first detection.',
-  evaluate({ github }, _options, ctx) {
-    const sla = ctx.config.thresholds.sla;
-    const since = github.window.since;
-    const out: Finding[] = [];
-    for (const r of liveRepositories(github)) {
-      const seen = TOOLS.map((t) => ({ tool: t, alerts: r.alerts[t] }));
-      const readable = seen.filter((s) => !isUnavailable(s.alerts));
-      if (!readable.length) {
-        out.push(
-          notAvailable(
-            `no vulnerability alerts could be read: ${seen.map((s) => (isUnavailable(s.alerts) ? s.alerts.reason : '')).join('; ')}`,
-            r.fullName,
+    'Fix (or formally accept with an exception) each finding before its SLA ends: critical 7, high 30, ' +
+    'medium 90, low 180 days from first detection by default (`thresholds.sla`). Keep recording scans ' +
+    'with `greenlight record scan` so fixes are seen.',
+  evaluate({ evidence }, _options, { config, now }) {
+    if (evidence.scans.length === 0)
+      return [
+        notAvailable(
+          'no scan is recorded in the evidence ledger: run `greenlight record scan` in CI',
+          evidence.store,
+        ),
+      ];
+    const sla = config.thresholds.sla;
+    const findings: Finding[] = [];
+    let ok = 0;
+    for (const f of trackFindings(evidence)) {
+      const due = f.firstDetected + sla[f.severity] * DAY;
+      const where = `${f.ruleId}${f.location ? ` at ${f.location}` : ''} (${f.severity}, ${f.tool})`;
+      const details = {
+        fingerprint: f.fingerprint,
+        firstDetected: new Date(f.firstDetected).toISOString(),
+        dueBy: new Date(due).toISOString(),
+        fixedAt: f.fixedAt === null ? null : new Date(f.fixedAt).toISOString(),
+      };
+      if (f.fixedAt === null && now.getTime() > due)
+        findings.push(
+          fail(
+            `${where} is open ${Math.ceil((now.getTime() - due) / DAY)} days past its ${sla[f.severity]}-day SLA`,
+            f.fingerprint,
+            { details },
           ),
         );
-        continue;
-      }
-      let inSla = 0;
-      const before = out.length;
-      for (const { alerts } of readable) {
-        for (const a of alerts as GithubAlert[]) {
-          const severity = a.severity ?? 'medium';
-          const limit = sla[severity];
-          const res = `${r.fullName}:${a.tool}#${a.number}`;
-          const details = { tool: a.tool, severity, createdAt: a.createdAt, slaDays: limit, url: a.url };
-          if (a.state === 'open') {
-            const age = Math.floor((ctx.now.getTime() - Date.parse(a.createdAt)) / DAY);
-            if (age > limit)
-              out.push(
-                fail(`${severity} ${a.tool} alert "${a.title}" open for ${age} days (SLA ${limit})`, res, {
-                  details: { ...details, ageDays: age },
-                }),
-              );
-            else inSla++;
-          } else if (a.state === 'fixed' && a.fixedAt) {
-            const took = Math.floor((Date.parse(a.fixedAt) - Date.parse(a.createdAt)) / DAY);
-            // A late fix inside the window is a deviation of the period, even though it is closed now.
-            if (took > limit && (!since || a.fixedAt >= since))
-              out.push(
-                fail(
-                  `${severity} ${a.tool} alert "${a.title}" was fixed after ${took} days (SLA ${limit}) on ${a.fixedAt.slice(0, 10)}`,
-                  res,
-                  {
-                    details: { ...details, fixedAt: a.fixedAt, daysToFix: took, deviation: true },
-                  },
-                ),
-              );
-            else inSla++;
-          }
-        }
-      }
-      const missing = seen.filter((s) => isUnavailable(s.alerts)).map((s) => s.tool);
-      if (out.length === before)
-        out.push(
-          pass(
-            `no alert past its SLA (${inSla} open or fixed in time)${missing.length ? `; not read: ${missing.join(', ')}` : ''}`,
-            r.fullName,
-          ),
+      else if (f.fixedAt !== null && f.fixedAt > due)
+        findings.push(
+          fail(`${where} was fixed ${Math.ceil((f.fixedAt - due) / DAY)} days after its SLA`, f.fingerprint, {
+            details,
+          }),
         );
+      else ok += 1;
     }
-    if (!out.length) out.push(notApplicable('no active repository in scope', github.org));
-    return out;
+    if (findings.length === 0)
+      findings.push(
+        pass(
+          `${ok} finding(s) tracked across ${evidence.scans.length} recorded scans, none past its SLA`,
+          evidence.store,
+        ),
+      );
+    return findings;
   },
 });
