@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { GreenlightError } from '../errors.js';
 import { toolVersion } from '../version.js';
+import { registerLedgerCommands } from './ledger.js';
 
 /**
  * The CLI door. Each command lives in its own file and is imported only when it runs, so
@@ -161,6 +162,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--approver <name>', 'with --override: who approved')
     .option('--fail-open', 'pass (recording locally) when the evidence store cannot be reached')
     .action(run(() => import('./gate.js')));
+
+  registerLedgerCommands(program, run);
 
   try {
     await program.parseAsync(argv);

@@ -55,5 +55,10 @@ export async function run(target: string, flags: { force?: boolean }): Promise<n
     writeFileSync(file, STARTER_CONFIG);
     process.stdout.write(`wrote ${file}\n`);
   }
+  const ledger = await (await import('../ledger/index.js')).initLedger(path.resolve(target));
+  process.stdout.write(
+    `evidence ledger ${ledger.origin} at ${ledger.location}; signing key ${ledger.keyId}` +
+      `${ledger.keyCreated ? ` (new, public key ${ledger.publicKeyFile})` : ''}\n`,
+  );
   return 0;
 }

@@ -1,5 +1,5 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import { LedgerIntegrityError } from '../errors.js';
+import { InputError, LedgerIntegrityError } from '../errors.js';
 import type { BlobRow, LedgerStore, LedgerWriter } from '../store/index.js';
 import type { Redaction, Redactor } from './redact.js';
 import { sha256 } from './statement.js';
@@ -16,6 +16,11 @@ export interface BlobInput {
   name: string;
   content: Uint8Array | string;
   mediaType?: string;
+  /**
+   * The digest the caller already references (e.g. in its own predicate fields). Redaction must
+   * leave the bytes unchanged, else recording fails: redact first with `Ledger.redact`.
+   */
+  sha256?: string;
 }
 
 /** How a statement references a blob (in predicate.blobs). */
@@ -49,6 +54,14 @@ export async function prepareBlob(input: BlobInput, redactor: Redactor): Promise
     typeof input.content === 'string' ? Buffer.from(input.content, 'utf8') : Buffer.from(input.content);
   const { bytes, redaction } = await redactor.redact(raw, input.name);
   const digest = sha256(bytes);
+  if (input.sha256 !== undefined && input.sha256.toLowerCase() !== digest.toString('hex')) {
+    const rules = redaction.rules.map((r) => r.id).join(', ');
+    throw new InputError(
+      redaction.count > 0
+        ? `blob ${input.name} contains secrets (${rules}); redact it with Ledger.redact() before taking its digest`
+        : `blob ${input.name}: its sha256 is ${digest.toString('hex')}, not ${input.sha256}`,
+    );
+  }
   const deflated = deflateSync(bytes, { level: 6 });
   const compressed = deflated.length < bytes.length;
   return {

@@ -5,7 +5,7 @@ import { LedgerIntegrityError } from '../errors.js';
 import type { EntryRow } from '../store/index.js';
 import type { Checkpoint } from './checkpoint.js';
 import { exportLedger, type ExportManifest, type ExportOptions } from './export.js';
-import { ensureKeyPair, KEY_DIR, loadSigner } from './keys.js';
+import { ensureKeyPair, ensurePublicKeyFile, KEY_DIR, KEY_ENV, loadSigner } from './keys.js';
 import {
   latestCheckpoint,
   makeCheckpoint,
@@ -25,7 +25,9 @@ import {
   type RecordOptions,
   type RecordResult,
 } from './ledger.js';
-import { rootAt } from './merkle.js';
+import { envelopePayload, parseEnvelope } from './dsse.js';
+import { leafHash, rootAt } from './merkle.js';
+import type { Redaction } from './redact.js';
 import {
   addHold,
   listHolds,
@@ -36,7 +38,7 @@ import {
   type PruneOptions,
   type PruneReport,
 } from './retention.js';
-import { evidenceType } from './statement.js';
+import { evidenceType, parseStatement, type Statement } from './statement.js';
 import { verifyLedger, type VerifyOptions, type VerifyReport } from './verify.js';
 
 /**
@@ -67,7 +69,7 @@ export { PREDICATE_TYPES, STATEMENT_TYPE, PREDICATE_BASE, evidenceType, canonica
 export { INTOTO_PAYLOAD_TYPE } from './dsse.js';
 export { DEFAULT_RETENTION_DAYS, retentionFor } from './retention.js';
 export { verifyExport, EXPORT_FORMAT } from './export.js';
-export { signerFromPrivateKey, parsePublicKey, keyIdOf, KEY_ENV } from './keys.js';
+export { signerFromPrivateKey, parsePublicKey, keyIdOf, KEY_ENV, loadTrustedKeys } from './keys.js';
 export { noteVerifierKey, openCheckpoint } from './checkpoint.js';
 export { verifyInclusion, verifyConsistency } from './proofs.js';
 export { defaultOrigin } from './ledger.js';
@@ -79,6 +81,20 @@ export interface EntrySummary {
   recordedAt: string;
   payloadDigest: string;
   leafHash: string;
+}
+
+export interface StatementQuery {
+  predicateTypes: readonly string[];
+  since?: Date | undefined;
+  until?: Date | undefined;
+  /** Only statements with a subject whose digest values include this (or one of these). */
+  subjectDigest?: string | readonly string[] | undefined;
+}
+
+export interface StoredStatement {
+  seq: number;
+  recordedAt: string;
+  statement: Statement;
 }
 
 export interface LedgerStatus {
@@ -122,6 +138,18 @@ export interface Ledger {
   show(ref: string | number): Promise<EntryView>;
   /** A blob's (redacted) bytes, verified against its digest; null once pruned. */
   getBlob(sha256Hex: string): Promise<Buffer | null>;
+  /**
+   * Redacts secrets from raw material the way the ledger will (secretlint recommended rules plus
+   * `ledger.redact`). Callers that reference a blob by digest in their own predicate fields redact
+   * first, digest the result, and pass `sha256` in the BlobInput.
+   */
+  redact(content: Uint8Array | string, name: string): Promise<{ bytes: Buffer; redaction: Redaction }>;
+  /**
+   * Statements by predicate type and recording time (and optionally a subject digest value such
+   * as a commit SHA), oldest first. Each envelope is checked against its leaf hash; pruned
+   * entries are skipped. Signatures are checked by `verify`, not here.
+   */
+  readStatements(query: StatementQuery): Promise<StoredStatement[]>;
   verify(opts?: VerifyOptions): Promise<VerifyReport>;
   prune(opts: PruneOptions): Promise<PruneReport>;
   addHold(input: { id?: string; reason: string; actor?: string; selector: HoldSelector }): Promise<Hold>;
@@ -140,6 +168,47 @@ function summary(row: EntryRow): EntrySummary {
     payloadDigest: row.payload_sha256.toString('hex'),
     leafHash: row.leaf_hash.toString('hex'),
   };
+}
+
+async function readStatements(ctx: LedgerContext, q: StatementQuery): Promise<StoredStatement[]> {
+  const want =
+    q.subjectDigest === undefined
+      ? null
+      : new Set(typeof q.subjectDigest === 'string' ? [q.subjectDigest] : q.subjectDigest);
+  const out: StoredStatement[] = [];
+  for (const predicateType of new Set(q.predicateTypes)) {
+    const rows = await ctx.store.ledger.findEntries({
+      predicateType,
+      since: q.since?.toISOString(),
+      until: q.until?.toISOString(),
+    });
+    for (let i = 0; i < rows.length;) {
+      // read payloads in runs of consecutive-ish entries
+      const first = (rows[i] as EntryRow).seq;
+      let j = i;
+      while (j + 1 < rows.length && (rows[j + 1] as EntryRow).seq - first < 2000) j++;
+      const last = (rows[j] as EntryRow).seq;
+      const wanted = new Set(rows.slice(i, j + 1).map((r) => r.seq));
+      for (const row of await ctx.store.ledger.entries(first, last + 1)) {
+        if (!wanted.has(row.seq) || !row.envelope) continue;
+        if (!leafHash(row.envelope).equals(row.leaf_hash)) {
+          throw new LedgerIntegrityError(
+            `entry ${row.seq}: the envelope does not match its leaf hash (altered)`,
+          );
+        }
+        const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
+        const statement = parseStatement(
+          JSON.parse(envelopePayload(env).toString('utf8')),
+          `entry ${row.seq}`,
+        );
+        if (want && !statement.subject.some((s) => Object.values(s.digest ?? {}).some((d) => want.has(d))))
+          continue;
+        out.push({ seq: row.seq, recordedAt: row.recorded_at, statement });
+      }
+      i = j + 1;
+    }
+  }
+  return out.sort((a, b) => a.seq - b.seq);
 }
 
 function wrap(ctx: LedgerContext): Ledger {
@@ -190,6 +259,12 @@ function wrap(ctx: LedgerContext): Ledger {
     proveConsistency: (from, to) => proveConsistency(ctx, from, to),
     show: async (ref) => showEntry(ctx, await seqOf(ref)),
     getBlob: (hex) => ctx.blobStore.get(hex),
+    redact: (content, name) =>
+      ctx.redactor.redact(
+        typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content),
+        name,
+      ),
+    readStatements: (q) => readStatements(ctx, q),
     verify: (opts) => verifyLedger(ctx, opts),
     prune: (opts) => prune(ctx, opts),
     addHold: (input) => addHold(ctx, input),
@@ -206,8 +281,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
 
 /** Ledger options from a loaded config: origin and redaction patterns. */
 export function ledgerOptionsFromConfig(root: string, config: Config): LedgerOptions {
-  const ledger = config.ledger as Config['ledger'] & { redact?: string[] };
-  return { root, origin: ledger.origin, redact: ledger.redact ?? [] };
+  return { root, origin: config.ledger.origin, redact: config.ledger.redact };
 }
 
 export interface InitLedgerResult {
@@ -254,7 +328,8 @@ export async function initLedger(
   mkdirSync(dir, { recursive: true });
   const ignore = path.join(dir, '.gitignore');
   if (!existsSync(ignore)) writeFileSync(ignore, GITIGNORE);
-  const pair = ensureKeyPair(abs);
+  const envSigner = process.env[KEY_ENV]?.trim() ? loadSigner(abs) : null;
+  const pair = envSigner ? ensurePublicKeyFile(abs, envSigner) : ensureKeyPair(abs);
   const ctx = await openContext(base);
   try {
     await registerLedger(ctx);

@@ -186,3 +186,20 @@ export function ensureKeyPair(root: string): KeyPairResult {
   writeFileSync(pub, publicKeyPem(raw), { mode: 0o644 });
   return { keyId: keyIdOf(raw), publicKeyFile: pub, privateKeyFile: priv, created: true };
 }
+
+/** With the key in GREENLIGHT_LEDGER_KEY, only the public half is written to disk. */
+export function ensurePublicKeyFile(root: string, signer: Signer): KeyPairResult {
+  const { dir, priv, pub } = keyPaths(root);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (existsSync(pub)) {
+    const existing = parsePublicKey(readFileSync(pub, 'utf8'), pub);
+    if (existing.keyId !== signer.keyId) {
+      throw new LedgerIntegrityError(
+        `wrong key: ${pub} holds key ${existing.keyId.slice(0, 16)}…, but ${KEY_ENV} is key ${signer.keyId.slice(0, 16)}…`,
+      );
+    }
+  } else {
+    writeFileSync(pub, publicKeyPem(signer.publicKey), { mode: 0o644 });
+  }
+  return { keyId: signer.keyId, publicKeyFile: pub, privateKeyFile: priv, created: false };
+}

@@ -1,5 +1,3 @@
-import { lintSource } from '@secretlint/core';
-import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import { ConfigError } from '../errors.js';
 
 /**
@@ -20,6 +18,16 @@ export interface Redactor {
 }
 
 const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
+
+/** secretlint is loaded on first use: commands that never store a blob do not pay for it. */
+let secretlint: Promise<{ lint: typeof import('@secretlint/core').lintSource; preset: unknown }> | undefined;
+function loadSecretlint() {
+  secretlint ??= Promise.all([
+    import('@secretlint/core'),
+    import('@secretlint/secretlint-rule-preset-recommend'),
+  ]).then(([core, preset]) => ({ lint: core.lintSource, preset: preset.creator }));
+  return secretlint;
+}
 
 export function compilePatterns(patterns: readonly string[]): RegExp[] {
   return patterns.map((p, i) => {
@@ -50,10 +58,11 @@ export function createRedactor(patterns: readonly string[] = []): Redactor {
       }
       const text = content.toString('utf8');
       const found: { start: number; end: number; rule: string }[] = [];
-      const result = await lintSource({
+      const { lint, preset } = await loadSecretlint();
+      const result = await lint({
         source: { content: text, filePath: name, contentType: 'text' },
         options: {
-          config: { rules: [{ id: PRESET_ID, rule: recommended }] },
+          config: { rules: [{ id: PRESET_ID, rule: preset as never }] },
           maskSecrets: true,
           noPhysicFilePath: true,
         },

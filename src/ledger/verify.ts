@@ -349,7 +349,21 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
     for (const problem of await store.quickCheck()) issue(null, 'database', `database check: ${problem}`);
   }
 
-  const withSeq = issues.filter((i) => i.seq !== null).sort((a, b) => (a.seq as number) - (b.seq as number));
+  // Name the first bad entry: issues about one entry first, then range issues (stored hashes).
+  const ENTRY_KINDS = new Set([
+    'entry-missing',
+    'leaf',
+    'envelope',
+    'payload-missing',
+    'blob-refs',
+    'blob',
+    'blob-missing',
+    'prune',
+  ]);
+  const rank = (i: VerifyIssue) => (ENTRY_KINDS.has(i.kind) ? 0 : 1);
+  const withSeq = issues
+    .filter((i) => i.seq !== null)
+    .sort((a, b) => rank(a) - rank(b) || (a.seq as number) - (b.seq as number));
   return {
     ok: issueCount === 0,
     origin: ctx.origin,
