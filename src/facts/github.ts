@@ -350,3 +350,80 @@ export function gapReason(p: EffectiveProtection): string {
 export function defaultProtection(r: GithubRepository): Maybe<EffectiveProtection> | undefined {
   return r.branches.find((b) => b.branch === r.defaultBranch)?.protection;
 }
+
+export interface AlertSlaBreach {
+  repository: string;
+  alert: GithubAlert;
+  severity: 'critical' | 'high' | 'medium' | 'low';
+  slaDays: number;
+  /** Open past its SLA (`open`), or fixed late inside the window (`fixed-late`: a deviation of the period). */
+  kind: 'open' | 'fixed-late';
+  days: number;
+}
+
+export interface AlertSlaReport {
+  repository: string;
+  /** Why no alert source of the repository could be read; null when at least one was. */
+  unavailable: string | null;
+  notRead: AlertTool[];
+  breaches: AlertSlaBreach[];
+  /** Alerts open or fixed within their SLA. */
+  inSla: number;
+}
+
+/**
+ * The GitHub half of `vuln.sla`: Dependabot, code-scanning and secret-scanning alerts of each live
+ * repository measured against the SLA days (an alert without severity counts as medium). Pure;
+ * the check decides outcomes.
+ */
+export function alertSla(
+  f: GithubFacts,
+  sla: Record<'critical' | 'high' | 'medium' | 'low', number>,
+  now: Date,
+): AlertSlaReport[] {
+  const tools: AlertTool[] = ['dependabot', 'code-scanning', 'secret-scanning'];
+  const day = 86_400_000;
+  const since = f.window.since;
+  return liveRepositories(f).map((r) => {
+    const report: AlertSlaReport = {
+      repository: r.fullName,
+      unavailable: null,
+      notRead: [],
+      breaches: [],
+      inSla: 0,
+    };
+    const reasons: string[] = [];
+    for (const tool of tools) {
+      const alerts = r.alerts[tool];
+      if ('unavailable' in alerts) {
+        report.notRead.push(tool);
+        reasons.push(alerts.reason);
+        continue;
+      }
+      for (const a of alerts) {
+        const severity = a.severity ?? 'medium';
+        const slaDays = sla[severity];
+        if (a.state === 'open') {
+          const days = Math.floor((now.getTime() - Date.parse(a.createdAt)) / day);
+          if (days > slaDays)
+            report.breaches.push({ repository: r.fullName, alert: a, severity, slaDays, kind: 'open', days });
+          else report.inSla++;
+        } else if (a.state === 'fixed' && a.fixedAt) {
+          const days = Math.floor((Date.parse(a.fixedAt) - Date.parse(a.createdAt)) / day);
+          if (days > slaDays && (!since || a.fixedAt >= since))
+            report.breaches.push({
+              repository: r.fullName,
+              alert: a,
+              severity,
+              slaDays,
+              kind: 'fixed-late',
+              days,
+            });
+          else report.inSla++;
+        }
+      }
+    }
+    if (report.notRead.length === tools.length) report.unavailable = reasons.join('; ');
+    return report;
+  });
+}
