@@ -34,7 +34,9 @@ if (process.argv[2] === '--child') {
     count = report.findings.length;
   }
   const ms = performance.now() - started;
-  process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, count }));
+  const cpu = process.cpuUsage();
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stdout.write(JSON.stringify({ ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, count }));
   process.exit(0);
 }
 
@@ -74,8 +76,9 @@ function result(k, pad) {
   const r = k % 50;
   return {
     ruleId: `js/rule-${r}`,
-    level: r % 3 === 0 ? 'error' : 'warning',
-    message: { text: `Tainted value ${k} hits a sink.${pad}` },
+    // Warnings leave `level` to the rule's default, as most tools do.
+    ...(r % 3 === 0 ? { level: 'error' } : {}),
+    message: { text: `Taint ${k} reaches a sink.${pad}` },
     locations: [
       {
         physicalLocation: {
@@ -99,8 +102,9 @@ async function generate() {
       rules: Array.from({ length: 50 }, (_, i) => rule(i)),
     },
   };
-  const sample = JSON.stringify(result(123456, '')).length + 2;
-  const pad = ' '.repeat(Math.max(0, Math.floor(TARGET_BYTES / RESULTS) - sample));
+  let sample = 0;
+  for (let k = 0; k < 300; k++) sample += (JSON.stringify(result(100_000 + k, '')).length + 2) / 300;
+  const pad = ' '.repeat(Math.max(0, Math.floor(TARGET_BYTES / RESULTS - sample)));
   const out = createWriteStream(file);
   const write = (s) => (out.write(s) ? undefined : new Promise((r) => out.once('drain', r)));
   await write(
@@ -138,17 +142,24 @@ try {
   }
   const count = ours[0].count;
   if (count !== RESULTS) throw new Error(`expected ${RESULTS} findings, got ${count}`);
-  const f = { ms: median(floor.map((x) => x.ms)), rss: median(floor.map((x) => x.maxRssMb)) };
-  const o = { ms: median(ours.map((x) => x.ms)), rss: median(ours.map((x) => x.maxRssMb)) };
+  const summary = (xs) => ({
+    ms: median(xs.map((x) => x.ms)),
+    cpu: median(xs.map((x) => x.cpuMs)),
+    rss: median(xs.map((x) => x.maxRssMb)),
+  });
+  const f = summary(floor);
+  const o = summary(ours);
+  const line = (label, x) =>
+    console.log(
+      `${label.padEnd(34)} wall ${x.ms.toFixed(0).padStart(5)} ms  cpu ${x.cpu.toFixed(0).padStart(5)} ms  peak RSS ${x.rss.toFixed(0).padStart(4)} MB`,
+    );
+  line('floor: JSON.parse(readFileSync)', f);
+  line('greenlight parseReport (stream)', o);
   console.log(
-    `floor  JSON.parse(readFileSync)  ${f.ms.toFixed(0).padStart(6)} ms  peak RSS ${f.rss.toFixed(0).padStart(4)} MB`,
+    `ratio to floor: wall ${(o.ms / f.ms).toFixed(2)}x, cpu ${(o.cpu / f.cpu).toFixed(2)}x, peak RSS ${(o.rss / f.rss).toFixed(2)}x`,
   );
   console.log(
-    `greenlight parseReport (stream)  ${o.ms.toFixed(0).padStart(6)} ms  peak RSS ${o.rss.toFixed(0).padStart(4)} MB`,
-  );
-  console.log(`ratio to floor: time ${(o.ms / f.ms).toFixed(2)}x, peak RSS ${(o.rss / f.rss).toFixed(2)}x`);
-  console.log(
-    `targets: time < 5000 ms ${o.ms < 5000 ? 'OK' : 'MISSED'}, peak RSS < 512 MB ${o.rss < 512 ? 'OK' : 'MISSED'}`,
+    `targets: wall < 5000 ms ${o.ms < 5000 ? 'OK' : 'MISSED'}, peak RSS < 512 MB ${o.rss < 512 ? 'OK' : 'MISSED'}`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

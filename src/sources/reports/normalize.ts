@@ -56,6 +56,16 @@ const sha256: (text: string) => string =
 
 /** A report path made repository-relative with forward slashes (`file:///repo/src/a.js` → `src/a.js`). */
 export function normalizePath(raw: string, root?: string): string {
+  // Most report paths are already relative and clean: nothing to decode, strip or make relative.
+  if (
+    raw.indexOf(':') === -1 &&
+    raw.indexOf('%') === -1 &&
+    raw.indexOf('\\') === -1 &&
+    !raw.startsWith('./') &&
+    !(root && raw.startsWith('/'))
+  ) {
+    return raw;
+  }
   let path = raw;
   if (/^file:/i.test(path)) {
     try {
@@ -159,10 +169,12 @@ export function makeFinding(f: {
     if (f.column !== undefined && f.column > 0) finding.location.column = f.column;
   }
   if (f.resource) finding.resource = f.resource;
-  const ids = f.ids ? [...new Set(f.ids.filter(Boolean))] : [];
+  let ids = f.ids ?? [];
+  // Copy only when needed: readers pass shared (frozen) arrays for ids that repeat.
+  if (ids.some((id, i) => !id || ids.indexOf(id) !== i)) ids = [...new Set(ids.filter(Boolean))];
   if (ids.length) {
     finding.ids = ids;
-    const cve = ids.find((id) => /^CVE-/i.test(id));
+    const cve = ids.find((id) => id.startsWith('CVE-') || id.startsWith('cve-'));
     if (cve) finding.cve = cve;
   }
   if (f.fixedVersion) finding.fixedVersion = f.fixedVersion;

@@ -120,6 +120,9 @@ interface RunContext {
   byId: Map<string, SarifRule>;
   /** Artifact URIs by index, once the run's `artifacts` have been read. */
   artifacts?: (string | undefined)[];
+  /** Identifiers per rule, computed once (rule-less ids by id). */
+  ruleIds: WeakMap<SarifRule, string[]>;
+  ids: Map<string, string[]>;
 }
 
 export function sarifReader(options: ReaderOptions): JsonFormatReader {
@@ -142,6 +145,8 @@ export function sarifReader(options: ReaderOptions): JsonFormatReader {
         scanType: options.scanType ?? scanTypeForTool(driver.name),
         components,
         byId,
+        ruleIds: new WeakMap(),
+        ids: new Map(),
       };
       const version = driver.semanticVersion ?? driver.version;
       if (version) ctx.version = version;
@@ -189,17 +194,17 @@ export function sarifReader(options: ReaderOptions): JsonFormatReader {
   };
 }
 
-const cweCache = new WeakMap<SarifRule, string[]>();
-
-/** CWE ids from a rule's tags, computed once per rule. */
-function ruleCwes(rule: SarifRule | undefined): string[] {
-  if (!rule) return [];
-  let cwes = cweCache.get(rule);
-  if (!cwes) {
-    cwes = cweFromTags(rule.properties?.tags);
-    cweCache.set(rule, cwes);
+/** CVE/GHSA ids in the rule id and CWE tags of the rule, computed once per rule (frozen: shared). */
+function ruleIds(ctx: RunContext, id: string, rule: SarifRule | undefined): string[] {
+  let ids = rule ? ctx.ruleIds.get(rule) : ctx.ids.get(id);
+  if (!ids) {
+    ids = Object.freeze([
+      ...new Set([...extractIds(id), ...cweFromTags(rule?.properties?.tags)]),
+    ]) as string[];
+    if (rule && rule.id === id) ctx.ruleIds.set(rule, ids);
+    else if (!rule) ctx.ids.set(id, ids);
   }
-  return cwes;
+  return ids;
 }
 
 function findRule(ctx: RunContext, result: SarifResult, ruleId: string | undefined): SarifRule | undefined {
@@ -235,6 +240,16 @@ function messageText(result: SarifResult, rule: SarifRule | undefined): string {
   return text || rule?.shortDescription?.text || '';
 }
 
+/** The result's own fingerprints (`fingerprints`, `partialFingerprints`) as one sorted string, if any. */
+function ownFingerprints(result: SarifResult): string | undefined {
+  const entries: string[] = [];
+  for (const source of [result.fingerprints, result.partialFingerprints]) {
+    if (source) for (const key in source) entries.push(`${key}=${source[key]}`);
+  }
+  if (entries.length === 0) return undefined;
+  return entries.length === 1 ? entries[0] : entries.sort().join('\u0000');
+}
+
 /** One result to a finding; `null` for results that are not problems; `later` when artifacts are still unread. */
 function normalizeResult(
   ctx: RunContext,
@@ -266,14 +281,14 @@ function normalizeResult(
   let title = oneLine(messageText(result, rule));
   if (secrets) title = maskSecrets(title);
 
-  const partial = result.partialFingerprints ?? {};
-  const full = result.fingerprints ?? {};
-  const own = [...Object.entries(full), ...Object.entries(partial)].map(([k, v]) => `${k}=${v}`).sort();
-  const fingerprint = own.length
-    ? fingerprintOf(ctx.tool, id, path ?? resource, ...own)
+  const own = ownFingerprints(result);
+  const fingerprint = own
+    ? fingerprintOf(ctx.tool, id, path ?? resource, own)
     : fingerprintOf(ctx.tool, id, path ?? resource ?? title, line, column);
 
-  const ids = [...extractIds(id), ...ruleCwes(rule), ...cweFromTags(result.properties?.tags)];
+  const fromRule = ruleIds(ctx, id, rule);
+  const resultTags = result.properties?.tags;
+  const ids = resultTags?.length ? [...fromRule, ...cweFromTags(resultTags)] : fromRule;
   const suppressed =
     (result.suppressions?.length ?? 0) > 0 &&
     result.suppressions!.every((s) => s.status === undefined || s.status === 'accepted');
