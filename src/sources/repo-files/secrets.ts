@@ -30,6 +30,7 @@ export async function loadSecretScanner(
       `secretlint could not be loaded (${(e as Error).message.split('\n')[0]}); reinstall greenlight's dependencies`,
     );
   }
+  await disableProfiler();
   const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: preset.creator }] };
   return async (path, content) => {
     const result = await core.lintSource({
@@ -40,6 +41,21 @@ export async function loadSecretScanner(
       .filter((m) => m.type === 'message')
       .map((m) => redactedFinding(path, content, m));
   };
+}
+
+/**
+ * secretlint 11 profiles every run whether or not anyone reads the profile, through a
+ * PerformanceObserver whose callback is O(n²) in the marks seen so far (secretlint issues #1633
+ * and #1653, fixed upstream by making profiling opt-in). greenlight never reads it, so marking
+ * is switched off; if the profiler cannot be reached the scan still works, only slower.
+ */
+async function disableProfiler(): Promise<void> {
+  try {
+    const mod = (await import('@secretlint/profiler')) as { secretLintProfiler?: { mark?: unknown } };
+    if (typeof mod.secretLintProfiler?.mark === 'function') mod.secretLintProfiler.mark = () => {};
+  } catch {
+    // Not resolvable from here: leave it on.
+  }
 }
 
 function redactedFinding(path: string, content: string, m: LintMessage): SecretFinding {
