@@ -68,6 +68,31 @@ export async function main(argv: string[]): Promise<number> {
     .option('--force', 'overwrite an existing greenlight.yml')
     .action(run(() => import('./init.js')));
 
+  program
+    .command('doctor')
+    .description('Show what the GitHub token can and cannot see, and which checks it leaves not_available')
+    .option('--github <target>', 'ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)')
+    .option('--github-url <url>', 'GitHub Enterprise Server URL (default: github.com)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(run(() => import('./doctor.js')));
+
+  program
+    .command('demo')
+    .description('Assess the bundled "acme" organisation on a local GitHub simulator (no network, no token)')
+    .addOption(
+      new Option('-f, --format <format>', 'report format')
+        .choices(['table', 'json', 'markdown', 'sarif'])
+        .default('table'),
+    )
+    .option('-o, --out <file>', 'write the report to FILE instead of stdout')
+    .option('--scenario <file>', 'a simulator scenario (YAML, see docs/github-simulator.md) instead of acme')
+    .option('--serve', 'only start the simulator and print how to assess it; Ctrl-C stops it')
+    .option('--port <n>', 'simulator port (default: any free port)')
+    .option('--latency <ms>', 'latency injected into every simulated API request')
+    .option('--keep', 'keep the demo checkout of acme/web')
+    .option('-q, --quiet', 'no progress output')
+    .action(run(() => import('./demo.js')));
+
   // Pipeline evidence, change population, sampling and the CI gate (issue 5).
   const record = program
     .command('record')

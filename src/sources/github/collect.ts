@@ -52,6 +52,8 @@ export interface GithubSourceOptions {
   retryBaseMs?: number;
   /** Repositories per GraphQL query (default 10). */
   graphqlBatch?: number;
+  /** Read only the first N repositories (doctor samples one). */
+  maxRepositories?: number;
   progress?: (p: GithubProgress) => void;
 }
 
@@ -214,7 +216,7 @@ export async function collectGithubFacts(opts: GithubSourceOptions): Promise<Git
   if (authFailure) throw new SourceError(authFailure);
   if (isUnavailable(repoList) && !readSomething)
     throw new SourceError(`GitHub ${apiUrl}: nothing could be read for ${opts.target}: ${repoList.reason}`);
-  const repos = isUnavailable(repoList) ? [] : repoList;
+  const repos = isUnavailable(repoList) ? [] : repoList.slice(0, opts.maxRepositories ?? repoList.length);
   progress.total = repos.length;
   report();
 
