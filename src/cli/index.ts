@@ -48,7 +48,10 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option('--no-record', 'do not record the assessment in the evidence ledger')
     .option('-q, --quiet', 'no progress output')
-    .option('--github <target>', 'also assess GitHub: ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)')
+    .option(
+      '--github <target>',
+      'also assess GitHub: ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)',
+    )
     .option('--github-url <url>', 'GitHub Enterprise Server URL (default: github.com)')
     .option('--concurrency <n>', 'parallel GitHub API requests (default 8)')
     .action(run(() => import('./assess.js')));
@@ -71,9 +74,14 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('doctor')
     .description('Show what the GitHub token can and cannot see, and which checks it leaves not_available')
-    .option('--github <target>', 'ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)')
+    .option(
+      '--github <target>',
+      'ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)',
+    )
     .option('--github-url <url>', 'GitHub Enterprise Server URL (default: github.com)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
     .action(run(() => import('./doctor.js')));
 
   program
