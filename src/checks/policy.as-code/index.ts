@@ -60,7 +60,7 @@ export default defineCheck({
     return [
       notApplicable(
         'No infrastructure code or policy files here, and policy-as-code is not required by config',
-        repoFiles.root,
+        repoFiles.repository ?? repoFiles.root,
       ),
     ];
   },

@@ -75,7 +75,7 @@ export default defineCheck({
       return [
         notApplicable(
           'No container image is built here (no Dockerfile/Containerfile, no image build step in CI)',
-          repoFiles.root,
+          repoFiles.repository ?? repoFiles.root,
         ),
       ];
 
@@ -83,16 +83,20 @@ export default defineCheck({
     const findings: Finding[] = [];
     const onBuild = buildScans(scans, builds);
     if (!onBuild.gating.length)
-      findings.push(...buildFindings(onBuild.candidates, builds, dockerfiles, repoFiles.root));
+      findings.push(
+        ...buildFindings(onBuild.candidates, builds, dockerfiles, repoFiles.repository ?? repoFiles.root),
+      );
     const daily = scans.filter((u) => scheduleOf(u) === 'daily');
     if (!daily.length)
-      findings.push(dailyFinding(scans, builds[0]?.workflow ?? dockerfiles[0] ?? repoFiles.root));
+      findings.push(
+        dailyFinding(scans, builds[0]?.workflow ?? dockerfiles[0] ?? repoFiles.repository ?? repoFiles.root),
+      );
     if (findings.length) return findings;
     const [first] = onBuild.gating;
     return [
       pass(
         `Images are scanned on build by ${onBuild.gating.map(describeUse).join('; ')} and daily by ${daily.map(describeUse).join('; ')}`,
-        first?.workflow ?? repoFiles.root,
+        first?.workflow ?? repoFiles.repository ?? repoFiles.root,
         { location: first?.location },
       ),
     ];

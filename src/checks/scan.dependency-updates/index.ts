@@ -17,7 +17,7 @@ export default defineCheck({
       return [
         notApplicable(
           'No dependency manifest (package.json, go.mod, requirements.txt…) in the tree',
-          repoFiles.root,
+          repoFiles.repository ?? repoFiles.root,
         ),
       ];
     const used = [...new Set(manifests.map((m) => m.ecosystem))];
@@ -38,7 +38,7 @@ export default defineCheck({
         findings.push(
           fail(
             `No Dependabot or Renovate configuration: ${used.join(', ')} dependencies (${manifests.length} manifest(s)) are never updated automatically`,
-            repoFiles.root,
+            repoFiles.repository ?? repoFiles.root,
           ),
         );
       return findings;
@@ -61,8 +61,8 @@ export default defineCheck({
       findings.push(
         fail(
           `${tools.join(', ') || 'The update configuration'} covers none of the ecosystems in use (${used.join(', ')})`,
-          configs[0]?.path ?? repoFiles.root,
-          { location: { path: configs[0]?.path ?? repoFiles.root } },
+          configs[0]?.path ?? repoFiles.repository ?? repoFiles.root,
+          { location: { path: configs[0]?.path ?? repoFiles.repository ?? repoFiles.root } },
         ),
       );
     if (findings.length) return findings;
@@ -70,7 +70,7 @@ export default defineCheck({
     return [
       pass(
         `Dependency updates are automated by ${tools.join(', ')} for ${used.filter((e) => !missing.includes(e)).join(', ')}${gap}`,
-        configs[0]?.path ?? repoFiles.root,
+        configs[0]?.path ?? repoFiles.repository ?? repoFiles.root,
         {
           details: { ecosystems: used, missing },
         },

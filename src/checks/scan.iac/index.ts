@@ -22,7 +22,7 @@ export default defineCheck({
       return [
         notApplicable(
           'No infrastructure code in the tree (Terraform, CloudFormation, Bicep, Kubernetes, Helm, Dockerfile)',
-          repoFiles.root,
+          repoFiles.repository ?? repoFiles.root,
         ),
       ];
     const kinds = [...new Set(iac.map((i) => i.kind))];

@@ -25,7 +25,7 @@ export default defineCheck({
       return [
         notApplicable(
           'No dependency manifest (package.json, go.mod, requirements.txt…) in the tree',
-          repoFiles.root,
+          repoFiles.repository ?? repoFiles.root,
         ),
       ];
     const ecosystems = [...new Set(manifests.map((m) => m.ecosystem))].join(', ');

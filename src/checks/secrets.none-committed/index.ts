@@ -11,7 +11,7 @@ export default defineCheck({
     'Revoke and rotate each credential found (it is compromised once committed), remove it from the file and read it from a secret store or CI secret instead; purge it from history if the repository is shared. Mark a proven false positive with a `secretlint-disable-line` comment.',
   evaluate({ repoFiles }) {
     const { secrets } = repoFiles;
-    if (isUnavailable(secrets)) return [notAvailable(secrets.reason, repoFiles.root)];
+    if (isUnavailable(secrets)) return [notAvailable(secrets.reason, repoFiles.repository ?? repoFiles.root)];
     const skipped = Object.entries(repoFiles.skipped)
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([reason, n]) => `${n} ${reason}`)
@@ -20,7 +20,7 @@ export default defineCheck({
       return [
         pass(
           `No hardcoded credential found in ${repoFiles.filesScanned} text file(s) scanned with secretlint's recommended rules${skipped ? ` (not scanned: ${skipped})` : ''}`,
-          repoFiles.root,
+          repoFiles.repository ?? repoFiles.root,
           { details: { filesScanned: repoFiles.filesScanned, skipped: repoFiles.skipped } },
         ),
       ];

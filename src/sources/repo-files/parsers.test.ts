@@ -147,7 +147,9 @@ describe('secret redaction', () => {
   it('labels rule messages in words', () => {
     expect(label('AWSSecretAccessKey')).toBe('AWS secret access key');
     expect(label('GITHUB_TOKEN')).toBe('GitHub token');
-    expect(label('PRIVATE_KEY')).toBe('Private key');
+    expect(label('PostgreSQLConnection')).toBe('PostgreSQL connection string with a password');
+    expect(label('SOME_NEW_TOKEN')).toBe('Some new token');
+    expect(label('FooBarKey')).toBe('Foo bar key');
   });
 
   it('masks everything but a well-known prefix', () => {

@@ -66,8 +66,36 @@ function redactedFinding(path: string, content: string, m: LintMessage): SecretF
   return { ruleId: m.ruleId, message, path, line: m.loc.start.line, column: m.loc.start.column + 1 };
 }
 
+// Names for the message ids of secretlint's recommended preset; others are spelled out generically.
+const LABELS: Record<string, string> = {
+  ANTHROPIC_API_KEY: 'Anthropic API key',
+  AWSAccessKeyID: 'AWS access key ID',
+  AWSAccountID: 'AWS account ID',
+  AWSSecretAccessKey: 'AWS secret access key',
+  BasicAuth: 'Basic auth credentials in a URL',
+  GITHUB_TOKEN: 'GitHub token',
+  IncomingWebhook: 'Slack incoming webhook URL',
+  LINEAR_API_TOKEN: 'Linear API token',
+  MongoDBConnection: 'MongoDB connection string with a password',
+  MySQLConnection: 'MySQL connection string with a password',
+  NPM_ACCESS_TOKEN: 'npm access token',
+  Npmrc_authToken: 'npm auth token in .npmrc',
+  OPENAI_TOKEN: 'OpenAI API key',
+  OPS_TOKEN: '1Password service account token',
+  PackageJSON_xOauthToken: 'OAuth token in package.json',
+  PostgreSQLConnection: 'PostgreSQL connection string with a password',
+  PrivateKey: 'Private key',
+  PrivateKeyJSON: 'Private key in JSON',
+  PrivateKeyP12: 'PKCS#12 private key',
+  SENDGRID_KEY: 'SendGrid API key',
+  SHOPIFY_KEY: 'Shopify key',
+  SLACK_TOKEN: 'Slack token',
+};
+
 /** `AWSSecretAccessKey` → `AWS secret access key`; `GITHUB_TOKEN` → `GitHub token`. */
 export function label(messageId: string): string {
+  const known = LABELS[messageId];
+  if (known) return known;
   const words = messageId.includes('_')
     ? messageId.toLowerCase().split('_')
     : messageId
