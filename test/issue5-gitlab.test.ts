@@ -1,5 +1,8 @@
-/** The gate driven through GitLab-CI-shaped environments, and --fail-open when the store is unreachable. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+/**
+ * The gate driven through GitLab-CI-shaped environments, and --fail-open when the ledger is
+ * unreachable (a dead PostgreSQL), with the spool replayed into the ledger afterwards.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +16,21 @@ import {
 } from './git-repo.js';
 import { runCli } from './cli.js';
 import { nodeJunit, secretlintSarif, eslintSarif } from './issue5-scanners.js';
+import { EVIDENCE_PREDICATES, PREDICATE } from '../src/changes/index.js';
+import { openLedger } from '../src/ledger/index.js';
+
+/** Every pipeline statement in the repository's ledger, as JSON text. */
+async function ledgerText(root: string): Promise<string> {
+  const ledger = await openLedger({ root });
+  try {
+    return JSON.stringify(await ledger.readStatements({ predicateTypes: EVIDENCE_PREDICATES }));
+  } finally {
+    await ledger.close();
+  }
+}
+
+/** Nothing listens on port 9 of localhost: the ledger cannot be reached. */
+const DEAD_PG = 'postgres://greenlight:secret-pw@127.0.0.1:9/none';
 
 let repo: TestRepo;
 let work: string;
@@ -83,28 +101,52 @@ describe('GitLab CI', () => {
     // GitLab says the MR was approved but not by whom: independence cannot be shown.
     expect(d.code).toBe(1);
     expect(d.stdout).toContain('the approver is not named');
-    const ledger = readFileSync(path.join(repo.dir, '.greenlight/evidence/statements.jsonl'), 'utf8');
+    const ledger = await ledgerText(repo.dir);
     expect(ledger).toContain('"system":"gitlab-ci"');
     expect(ledger).not.toContain('glcbt-never-recorded');
   });
 
-  it('with --fail-open, passes and spools the decision when the store cannot be reached', async () => {
+  it('with --fail-open, passes and spools when the ledger cannot be reached, then replays the spool', async () => {
     const other = createRepo();
     other.commit({ subject: 'x' });
-    mkdirSync(path.join(other.dir, '.greenlight'), { recursive: true });
-    writeFileSync(path.join(other.dir, '.greenlight/evidence'), 'not a folder'); // the store is unreachable
     const env = gitlab({
       CI_PIPELINE_SOURCE: 'push',
       CI_COMMIT_SHA: other.head(),
       CI_ENVIRONMENT_NAME: 'production',
+      GREENLIGHT_DATABASE_URL: DEAD_PG,
     });
     const closed = await runCli(['gate', '--repo', other.dir], { env });
     expect(closed.code).toBe(4);
+    expect(closed.stderr).toContain('cannot reach PostgreSQL at postgres://greenlight:***@127.0.0.1:9/none');
+    expect(closed.stderr).not.toContain('secret-pw');
     const open = await runCli(['gate', '--repo', other.dir, '--fail-open'], { env });
     expect(open.code).toBe(0);
     expect(open.stdout).toContain('passed without evidence (fail-open)');
-    expect(readFileSync(path.join(other.dir, '.greenlight/spool/statements.jsonl'), 'utf8')).toContain(
-      'fail-open',
-    );
+    expect(open.stdout).toContain('unsigned until replayed into the ledger');
+    const spool = path.join(other.dir, '.greenlight/spool/statements.jsonl');
+    expect(readFileSync(spool, 'utf8')).toContain('fail-open');
+
+    // A recorder without --fail-open fails (exit 4); with it, it spools too.
+    const junit = nodeJunit(work, false);
+    expect((await runCli(['record', 'tests', junit, '--repo', other.dir], { env })).code).toBe(4);
+    const spooled = await runCli(['record', 'tests', junit, '--repo', other.dir, '--fail-open'], { env });
+    expect(spooled.code).toBe(0);
+    expect(spooled.stdout).toContain('spooled test results');
+
+    // The ledger is back (the local SQLite one): the next recording replays the spool first.
+    const back = { ...env, GREENLIGHT_DATABASE_URL: '' };
+    const r = await runCli(['record', 'deployment', '--env', 'production', '--repo', other.dir], {
+      env: back,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/set up the evidence ledger at .* as `greenlight init` does/);
+    expect(r.stderr).toContain('replayed 2 statement(s) spooled by --fail-open into the ledger (2 new');
+    expect(existsSync(spool)).toBe(false);
+    expect(readdirSync(path.dirname(spool)).some((f) => f.startsWith('replayed-'))).toBe(true);
+    const ledger = await ledgerText(other.dir);
+    expect(ledger).toContain('"decision":"fail-open"');
+    expect(ledger).toContain(PREDICATE.tests);
+    expect(ledger).toContain('junit/0/');
+    expect(ledger).not.toContain('glcbt-never-recorded');
   });
 });

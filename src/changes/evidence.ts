@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 
 /**
  * The narrow view of the evidence ledger that recording, the change population and the gate
- * need: append statements (with their blobs), read them back by predicate type, subject and
- * time, and read a blob. The real ledger is adapted to this in `ledger-store.ts`; tests also
- * use the in-memory implementation below.
+ * need: append statements (with their raw material as blobs), read them back by predicate type,
+ * subject and time, and read a blob. `ledger-store.ts` adapts the signed ledger to it; the
+ * `--fail-open` spool (`spool.ts`) implements the write side only.
  */
 
 export interface StatementSubject {
@@ -21,37 +21,66 @@ export interface Statement {
 }
 
 export interface StoredStatement {
-  /** Position in the log (0-based), or a spool position for statements not yet in the ledger. */
+  /** Ledger entry number (0-based), or a spool position for statements not yet in the ledger. */
   index: number;
   /** ISO time the ledger accepted it. */
   recordedAt: string;
   statement: Statement;
 }
 
+/**
+ * Raw material stored with a statement. The ledger redacts secrets, stores it by the sha256 of
+ * the redacted bytes and lists it in `predicate.blobs` as `{name, digest: {sha256}, size,
+ * mediaType, redaction}`; predicates name their blobs by `name` (see `blobDigest`).
+ */
 export interface BlobInput {
+  name: string;
   bytes: Uint8Array;
   mediaType: string;
+}
+
+export interface AppendItem {
+  statement: Statement;
+  blobs?: readonly BlobInput[];
+}
+
+export interface AppendedStatement extends StoredStatement {
+  /** True when the identical statement was already in the ledger (nothing appended). */
+  duplicate: boolean;
+}
+
+export interface AppendResult {
+  stored: AppendedStatement[];
+  /** Tree size of the signed checkpoint made by the append, when there is one. */
+  checkpoint: number | null;
 }
 
 export interface StatementQuery {
   predicateTypes: readonly string[];
   /** Only statements with a subject carrying this digest value (e.g. a commit SHA), or any of these. */
   subjectDigest?: string | readonly string[];
+  /** recordedAt ≥ since */
   since?: Date;
+  /** recordedAt < until */
   until?: Date;
+}
+
+/** An entry with its signed envelope, for exporting a sample's evidence. */
+export interface SignedEntry extends StoredStatement {
+  envelope: unknown;
 }
 
 export interface EvidenceReader {
   statements(query: StatementQuery): Promise<StoredStatement[]>;
-  /** A blob's bytes by sha256 (hex), or null when absent. */
+  /** A blob's (redacted) bytes by sha256 (hex), or null when absent or pruned. */
   blob(sha256: string): Promise<Uint8Array | null>;
-  /** Where the evidence lives, for messages (`sqlite:.greenlight/ledger.db`…). */
+  /** Where the evidence lives, for messages (`/repo/.greenlight/greenlight.db`, `postgres://…`). */
   describe(): string;
 }
 
 export interface EvidenceWriter {
-  /** Stores the blobs (content-addressed) and appends the statements, in order, atomically. */
-  append(statements: readonly Statement[], blobs?: readonly BlobInput[]): Promise<StoredStatement[]>;
+  /** Stores each statement with its blobs, in order, in one transaction. */
+  append(items: readonly AppendItem[]): Promise<AppendResult>;
 }
 
 export interface EvidenceStore extends EvidenceReader, EvidenceWriter {
@@ -79,45 +108,26 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-function matches(s: StoredStatement, q: StatementQuery): boolean {
-  if (!q.predicateTypes.includes(s.statement.predicateType)) return false;
-  const t = Date.parse(s.recordedAt);
-  if (q.since && t < q.since.getTime()) return false;
-  if (q.until && t > q.until.getTime()) return false;
-  if (q.subjectDigest !== undefined) {
-    const want = typeof q.subjectDigest === 'string' ? [q.subjectDigest] : q.subjectDigest;
-    return s.statement.subject.some((sub) => Object.values(sub.digest).some((d) => want.includes(d)));
+/** The sha256 the ledger stored a statement's blob under, by the blob's name. */
+export function blobDigest(predicate: Record<string, unknown>, name: string): string | undefined {
+  const blobs = predicate.blobs;
+  if (!Array.isArray(blobs)) return undefined;
+  for (const b of blobs as { name?: unknown; digest?: { sha256?: unknown } }[]) {
+    if (b?.name === name && typeof b.digest?.sha256 === 'string') return b.digest.sha256;
   }
-  return true;
+  return undefined;
 }
 
-/** An in-memory store: for unit tests, and as the read side of a spool. */
-export function memoryEvidenceStore(
-  clock: () => Date = () => new Date(),
-  initial: StoredStatement[] = [],
-): EvidenceStore & { all(): StoredStatement[] } {
-  const log: StoredStatement[] = [...initial];
-  const blobs = new Map<string, Uint8Array>();
-  return {
-    async statements(q) {
-      return log.filter((s) => matches(s, q));
-    },
-    async blob(sha) {
-      return blobs.get(sha) ?? null;
-    },
-    describe: () => 'memory',
-    async append(statements, bs = []) {
-      for (const b of bs) blobs.set(sha256Hex(b.bytes), b.bytes);
-      const at = clock().toISOString();
-      return statements.map((statement) => {
-        const stored = { index: log.length, recordedAt: at, statement: structuredClone(statement) };
-        log.push(stored);
-        return stored;
-      });
-    },
-    async close() {},
-    all: () => log,
-  };
+/** Every blob digest a statement references (its `predicate.blobs`). */
+export function blobDigests(predicate: Record<string, unknown>): string[] {
+  const blobs = predicate.blobs;
+  if (!Array.isArray(blobs)) return [];
+  return (blobs as { digest?: { sha256?: unknown } }[])
+    .map((b) => b?.digest?.sha256)
+    .filter((d): d is string => typeof d === 'string' && /^[0-9a-f]{64}$/.test(d));
 }
 
-export { matches as statementMatches };
+/** Whether a statement has a subject carrying one of these digest values. */
+export function aboutAny(statement: Statement, digests: ReadonlySet<string>): boolean {
+  return statement.subject.some((s) => Object.values(s.digest ?? {}).some((d) => digests.has(d)));
+}

@@ -1,6 +1,6 @@
 /**
- * The changes door: pipeline evidence (predicates, store interface), the change population and
- * sampling.
+ * The changes door: pipeline evidence (predicates, the ledger-backed evidence store, the
+ * fail-open spool), the change population and sampling.
  */
 export * from './evidence.js';
 export * from './predicates.js';
@@ -9,6 +9,7 @@ export {
   toRecordedEvidence,
   emptyEvidence,
   EVIDENCE_PREDICATES,
+  type ReadOptions,
 } from './read-evidence.js';
 export {
   buildPopulation,
@@ -17,8 +18,16 @@ export {
   ticketMatcher,
   untraceableReasons,
 } from './population.js';
-export { openEvidenceStore, collectEvidence, spoolDir } from './store.js';
-export { spoolStore } from './spool.js';
+export {
+  openLedgerStore,
+  isNoLedger,
+  isUserError,
+  spoolDir,
+  type LedgerEvidenceStore,
+  type OpenLedgerStoreOptions,
+} from './ledger-store.js';
+export { collectEvidence, collectLedgerFacts, EVIDENCE_LOOKBACK_DAYS } from './collect.js';
+export { spoolStore, replaySpool, type SpoolWriter } from './spool.js';
 export type * from './types.js';
 export * from './record.js';
 export * from './render.js';

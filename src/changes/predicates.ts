@@ -2,6 +2,14 @@ import { z } from 'zod';
 import type { CiContext } from '../ci-context/index.js';
 import { canonicalJson, sha256Hex, type Statement, type StatementSubject } from './evidence.js';
 
+/** Names of the blobs the predicates point to (`predicate.blobs[].name`). */
+export const BLOB = {
+  findings: 'findings.json',
+  report: (name: string) => `report/${name}`,
+  junit: (i: number, name: string) => `junit/${i}/${name}`,
+  accessReview: (name: string) => `access-review/${name}`,
+} as const;
+
 /**
  * Predicate types of the evidence recorded from CI (documented in docs/evidence.md, section
  * "Pipeline evidence"). Each predicate carries `key` (its idempotency key: equal evidence,
@@ -42,8 +50,9 @@ export const scanPredicate = z.object({
   format: z.string(),
   scanTypes: z.array(z.string()),
   scannedAt: z.string(),
-  report: z.object({ sha256: z.string(), name: z.string(), mediaType: z.string(), size: z.number() }),
-  findings: z.object({ sha256: z.string(), count: z.number().int() }),
+  /** The raw report: `blob` names its entry in `predicate.blobs` (redacted, content-addressed). */
+  report: z.object({ name: z.string(), mediaType: z.string(), size: z.number(), blob: z.string() }),
+  findings: z.object({ count: z.number().int(), blob: z.string() }),
   summary: z.partialRecord(severity, z.number().int()),
 });
 
@@ -67,7 +76,7 @@ export const testsPredicate = z.object({
   errors: z.number().int(),
   skipped: z.number().int(),
   passed: z.boolean(),
-  reports: z.array(z.object({ sha256: z.string(), name: z.string(), size: z.number() })),
+  reports: z.array(z.object({ name: z.string(), size: z.number(), blob: z.string() })),
 });
 
 export const overridePredicate = z.object({
@@ -98,7 +107,7 @@ export const accessReviewPredicate = z.object({
   systems: z.array(z.string()),
   identitiesReviewed: z.number().int(),
   accessRemoved: z.number().int(),
-  report: z.object({ sha256: z.string(), name: z.string() }),
+  report: z.object({ name: z.string(), blob: z.string() }),
 });
 
 export const gatePredicate = z.object({

@@ -7,7 +7,7 @@ import type {
   RecordedEvidence,
   ScanFindingRecord,
 } from '../facts/index.js';
-import type { EvidenceReader, StoredStatement } from './evidence.js';
+import { blobDigest, type EvidenceReader, type StoredStatement } from './evidence.js';
 import {
   PREDICATE,
   accessReviewPredicate,
@@ -19,6 +19,7 @@ import {
   scanPredicate,
   testsPredicate,
 } from './predicates.js';
+import { predicateTime } from './record.js';
 
 /** Every predicate type the population reads (samples are not facts about changes). */
 export const EVIDENCE_PREDICATES = [
@@ -69,6 +70,14 @@ function withoutKey<T extends { key: string; ci: unknown; repository?: string | 
   return rest;
 }
 
+export interface ReadOptions {
+  /**
+   * Read each scan's findings from its blob (default true). The change population needs only
+   * the per-severity summary, so `changes` skips them; the gate and vuln.sla need them.
+   */
+  findings?: boolean;
+}
+
 /**
  * Turns stored statements into typed evidence facts. Statements whose predicate does not match
  * its schema are listed in `skipped` rather than failing the whole read. Scan findings are read
@@ -77,6 +86,7 @@ function withoutKey<T extends { key: string; ci: unknown; repository?: string | 
 export async function toRecordedEvidence(
   stored: readonly StoredStatement[],
   reader: Pick<EvidenceReader, 'blob' | 'describe'>,
+  opts: ReadOptions = {},
 ): Promise<RecordedEvidence> {
   const ev = emptyEvidence(reader.describe());
   const forced = new Map<string, ForcePushRecord>();
@@ -101,9 +111,14 @@ export async function toRecordedEvidence(
       case PREDICATE.scan: {
         const d = parse(scanPredicate);
         if (d) {
-          const findings = await readFindings(reader, d.findings.sha256);
+          const findingsSha = blobDigest(p, d.findings.blob);
+          const findings =
+            opts.findings === false ? [] : findingsSha ? await readFindings(reader, findingsSha) : null;
           if (findings === null) {
-            ev.skipped.push({ index: s.index, reason: `scan findings blob ${d.findings.sha256} is missing` });
+            ev.skipped.push({
+              index: s.index,
+              reason: `scan findings blob ${findingsSha ?? d.findings.blob} is missing, pruned or unreadable`,
+            });
             break;
           }
           ev.scans.push({
@@ -113,7 +128,7 @@ export async function toRecordedEvidence(
             format: d.format,
             scanTypes: d.scanTypes,
             scannedAt: d.scannedAt,
-            reportSha256: d.report.sha256,
+            reportSha256: blobDigest(p, d.report.blob) ?? '',
             summary: { critical: 0, high: 0, medium: 0, low: 0, info: 0, ...d.summary },
             findings,
           });
@@ -124,7 +139,8 @@ export async function toRecordedEvidence(
         const d = parse(testsPredicate);
         if (d) {
           const { reports, ...rest } = withoutKey(d);
-          ev.tests.push({ ...common(s, d), ...rest, reportSha256: reports[0]?.sha256 ?? '' });
+          const first = reports[0] ? blobDigest(p, reports[0].blob) : undefined;
+          ev.tests.push({ ...common(s, d), ...rest, reportSha256: first ?? '' });
         }
         break;
       }
@@ -142,7 +158,7 @@ export async function toRecordedEvidence(
         const d = parse(accessReviewPredicate);
         if (d) {
           const { report, ...rest } = withoutKey(d);
-          ev.accessReviews.push({ ...common(s, d), ...rest, reportSha256: report.sha256 });
+          ev.accessReviews.push({ ...common(s, d), ...rest, reportSha256: blobDigest(p, report.blob) ?? '' });
         }
         break;
       }
@@ -172,13 +188,6 @@ export async function toRecordedEvidence(
   return ev;
 }
 
-function predicateTime(s: StoredStatement): string | undefined {
-  const p = s.statement.predicate;
-  for (const k of ['decidedAt', 'scannedAt', 'deployedAt', 'openedAt', 'reviewedAt'])
-    if (typeof p[k] === 'string') return p[k];
-  return undefined;
-}
-
 function approvalOf(s: StoredStatement, ci: CiContext): ApprovalRecord {
   const r = ci.review!;
   return {
@@ -186,7 +195,7 @@ function approvalOf(s: StoredStatement, ci: CiContext): ApprovalRecord {
     ci,
     state: r.state,
     // GitLab names no time: the time of the run that saw the approval stands in for it.
-    submittedAt: r.submittedAt ?? predicateTime(s) ?? s.recordedAt,
+    submittedAt: r.submittedAt ?? predicateTime(s.statement.predicate) ?? s.recordedAt,
     ...(ci.pullRequest ? { prNumber: ci.pullRequest.number } : {}),
     ...(r.commitSha ? { commit: r.commitSha } : ci.commit ? { commit: ci.commit } : {}),
     ...(r.reviewer ? { reviewer: r.reviewer } : {}),
@@ -200,7 +209,13 @@ async function readFindings(
 ): Promise<ScanFindingRecord[] | null> {
   const bytes = await reader.blob(sha);
   if (!bytes) return null;
-  const r = findingsBlob.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return null; // redaction may have cut through a value
+  }
+  const r = findingsBlob.safeParse(json);
   if (!r.success) return null;
   return r.data.map((f) => {
     const out: ScanFindingRecord = {
@@ -215,8 +230,12 @@ async function readFindings(
   });
 }
 
-/** Reads every pipeline statement from the store into evidence facts. */
-export async function readRecordedEvidence(reader: EvidenceReader): Promise<RecordedEvidence> {
-  const stored = await reader.statements({ predicateTypes: EVIDENCE_PREDICATES });
-  return toRecordedEvidence(stored, reader);
+/** Reads the pipeline statements recorded in a time range into evidence facts. */
+export async function readRecordedEvidence(
+  reader: EvidenceReader,
+  range: { since?: Date; until?: Date } = {},
+  opts: ReadOptions = {},
+): Promise<RecordedEvidence> {
+  const stored = await reader.statements({ predicateTypes: EVIDENCE_PREDICATES, ...range });
+  return toRecordedEvidence(stored, reader, opts);
 }

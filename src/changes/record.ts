@@ -1,12 +1,13 @@
 import type { CiContext } from '../ci-context/index.js';
 import {
   sha256Hex,
+  type AppendItem,
+  type AppendedStatement,
   type BlobInput,
   type EvidenceStore,
   type Statement,
-  type StoredStatement,
 } from './evidence.js';
-import { buildStatement, commitSubject, nameSubject } from './predicates.js';
+import { BLOB, buildStatement, commitSubject, nameSubject } from './predicates.js';
 import type { RecordedSeverity, ScanFindingRecord } from '../facts/index.js';
 
 /**
@@ -15,29 +16,51 @@ import type { RecordedSeverity, ScanFindingRecord } from '../facts/index.js';
  */
 
 export interface RecordOutcome {
-  stored: StoredStatement;
+  stored: AppendedStatement;
   /** False when identical evidence was already in the store (nothing appended). */
   appended: boolean;
+  /** Tree size of the checkpoint signed by the append, when there is one. */
+  checkpoint: number | null;
 }
 
 /**
- * Appends each statement unless one with the same predicate type, subject and key is already
- * stored: re-recording identical evidence is a no-op.
+ * How far back (before the evidence's own time) an equal key is looked for. The same evidence
+ * recorded again by a retried job is found; identical statements are never appended twice
+ * whatever their age (the ledger deduplicates them by digest).
+ */
+export const DEDUPE_LOOKBACK_DAYS = 30;
+
+/** The time a predicate says the evidence is about (decision, scan, deploy, override, review). */
+export function predicateTime(predicate: Record<string, unknown>): string | undefined {
+  for (const k of ['decidedAt', 'scannedAt', 'deployedAt', 'openedAt', 'reviewedAt'])
+    if (typeof predicate[k] === 'string') return predicate[k];
+  return undefined;
+}
+
+/**
+ * Appends a statement unless one with the same predicate type, subject and key is already
+ * stored: re-recording identical evidence (from a retried job, with another CI context) is a
+ * no-op. Only statements recorded since the lookback before the evidence's time are compared.
  */
 export async function recordIdempotent(
   store: EvidenceStore,
-  statement: Statement,
-  blobs: readonly BlobInput[] = [],
+  item: AppendItem,
+  now: Date,
 ): Promise<RecordOutcome> {
+  const { statement } = item;
   const digest = Object.values(statement.subject[0]?.digest ?? {})[0];
+  const at = Date.parse(predicateTime(statement.predicate) ?? '');
+  const from = Math.min(Number.isNaN(at) ? now.getTime() : at, now.getTime());
   const existing = await store.statements({
     predicateTypes: [statement.predicateType],
+    since: new Date(from - DEDUPE_LOOKBACK_DAYS * 86_400_000),
     ...(digest ? { subjectDigest: digest } : {}),
   });
   const same = existing.find((s) => s.statement.predicate.key === statement.predicate.key);
-  if (same) return { stored: same, appended: false };
-  const [stored] = await store.append([statement], blobs);
-  return { stored: stored!, appended: true };
+  if (same) return { stored: { ...same, duplicate: true }, appended: false, checkpoint: null };
+  const { stored, checkpoint } = await store.append([item]);
+  const first = stored[0]!;
+  return { stored: first, appended: !first.duplicate, checkpoint };
 }
 
 export interface DeploymentInput {
@@ -84,11 +107,11 @@ export interface ScanInput {
   ci: CiContext;
 }
 
-export function scanStatement(s: ScanInput): { statement: Statement; blobs: BlobInput[] } {
+export function scanStatement(s: ScanInput): AppendItem {
   const findingsBytes = Buffer.from(JSON.stringify(s.findings));
   const summary: Record<RecordedSeverity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   for (const f of s.findings) summary[f.severity] += 1;
-  const reportSha = sha256Hex(s.report.bytes);
+  const reportBlob = BLOB.report(s.report.name);
   const predicate = {
     commit: s.commit,
     tool: s.tool,
@@ -96,25 +119,25 @@ export function scanStatement(s: ScanInput): { statement: Statement; blobs: Blob
     scanTypes: s.scanTypes,
     scannedAt: s.scannedAt,
     report: {
-      sha256: reportSha,
       name: s.report.name,
       mediaType: s.report.mediaType,
       size: s.report.bytes.byteLength,
+      blob: reportBlob,
     },
-    findings: { sha256: sha256Hex(findingsBytes), count: s.findings.length },
+    findings: { count: s.findings.length, blob: BLOB.findings },
     summary,
     ...(s.repository ? { repository: s.repository } : {}),
     ci: s.ci,
   };
   const statement = buildStatement('scan', [commitSubject(s.commit, s.repository)], predicate, {
     commit: s.commit,
-    report: reportSha,
+    report: sha256Hex(s.report.bytes),
   });
   return {
     statement,
     blobs: [
-      { bytes: s.report.bytes, mediaType: s.report.mediaType },
-      { bytes: findingsBytes, mediaType: 'application/vnd.greenlight.findings+json' },
+      { name: reportBlob, bytes: s.report.bytes, mediaType: s.report.mediaType },
+      { name: BLOB.findings, bytes: findingsBytes, mediaType: 'application/vnd.greenlight.findings+json' },
     ],
   };
 }
@@ -131,11 +154,11 @@ export interface TestsInput {
   ci: CiContext;
 }
 
-export function testsStatement(t: TestsInput): { statement: Statement; blobs: BlobInput[] } {
-  const reports = t.reports.map((r) => ({
-    sha256: sha256Hex(r.bytes),
+export function testsStatement(t: TestsInput): AppendItem {
+  const reports = t.reports.map((r, i) => ({
     name: r.name,
     size: r.bytes.byteLength,
+    blob: BLOB.junit(i, r.name),
   }));
   const predicate = {
     commit: t.commit,
@@ -151,9 +174,14 @@ export function testsStatement(t: TestsInput): { statement: Statement; blobs: Bl
   };
   const statement = buildStatement('tests', [commitSubject(t.commit, t.repository)], predicate, {
     commit: t.commit,
-    reports: reports.map((r) => r.sha256),
+    reports: t.reports.map((r) => sha256Hex(r.bytes)),
   });
-  return { statement, blobs: t.reports.map((r) => ({ bytes: r.bytes, mediaType: 'application/xml' })) };
+  const blobs: BlobInput[] = t.reports.map((r, i) => ({
+    name: BLOB.junit(i, r.name),
+    bytes: r.bytes,
+    mediaType: 'application/xml',
+  }));
+  return { statement, blobs };
 }
 
 export interface OverrideInput {
@@ -215,16 +243,17 @@ export interface AccessReviewInput {
   ci: CiContext;
 }
 
-export function accessReviewStatement(a: AccessReviewInput): { statement: Statement; blobs: BlobInput[] } {
+export function accessReviewStatement(a: AccessReviewInput): AppendItem {
   const { file, ...rest } = a;
   const sha = sha256Hex(file.bytes);
+  const blob = BLOB.accessReview(file.name);
   const statement = buildStatement(
     'accessReview',
     [{ name: file.name, digest: { sha256: sha } }],
-    { ...rest, report: { sha256: sha, name: file.name } },
+    { ...rest, report: { name: file.name, blob } },
     { report: sha },
   );
-  return { statement, blobs: [{ bytes: file.bytes, mediaType: 'application/yaml' }] };
+  return { statement, blobs: [{ name: blob, bytes: file.bytes, mediaType: 'application/yaml' }] };
 }
 
 export interface GateDecisionInput {

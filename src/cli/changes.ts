@@ -40,9 +40,17 @@ export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>
     progress: () => {},
     ...(flags.branch ? { branch: flags.branch } : {}),
   };
-  const [git, evidence] = await Promise.all([collectGit(ctx), collectEvidence(ctx)]);
+  // The population needs each scan's summary, not its findings.
+  const [git, evidence] = await Promise.all([
+    collectGit(ctx),
+    collectEvidence(ctx, { findings: false, strict: true }),
+  ]);
   if (isUnavailable(git)) throw new SourceError(`git history of ${root} cannot be read: ${git.reason}`);
   if (isUnavailable(evidence)) throw new SourceError(evidence.reason);
+  if (evidence.absent)
+    process.stderr.write(
+      `greenlight: ${evidence.absent}; the population below is built from git history alone\n`,
+    );
   return buildPopulation({
     git,
     evidence,

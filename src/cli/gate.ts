@@ -1,11 +1,11 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { openEvidenceStore, spoolDir } from '../changes/index.js';
+import { openLedgerStore, spoolDir } from '../changes/index.js';
 import { captureCiContext } from '../ci-context/index.js';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { explainMarkdown, explainText, runGate } from '../gate/index.js';
-import { commandNow } from './record.js';
+import { commandNow, notice } from './record.js';
 
 export interface GateFlags {
   repo?: string;
@@ -28,11 +28,12 @@ export async function run(flags: GateFlags): Promise<number> {
   const ci = captureCiContext(process.env);
   if (!flags.override && (flags.reason || flags.ticket || flags.approver))
     throw new UsageError('--reason, --ticket and --approver go with --override');
+  const now = commandNow();
   const result = await runGate({
     root,
     config,
     ci,
-    now: commandNow(),
+    now,
     context: flags.context,
     ...(flags.env ? { environment: flags.env } : {}),
     ...(flags.commit ? { commit: flags.commit } : {}),
@@ -48,7 +49,15 @@ export async function run(flags: GateFlags): Promise<number> {
         }
       : {}),
     failOpen: flags.failOpen === true,
-    openStore: () => openEvidenceStore({ root, config }),
+    openStore: () =>
+      openLedgerStore({
+        root,
+        config,
+        ...(flags.config ? { configFile: flags.config } : {}),
+        now: () => now,
+        write: true,
+        notice,
+      }),
     spoolDir: spoolDir(root),
   });
   process.stdout.write(explainText(result.decision, result.recordedAt));

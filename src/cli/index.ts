@@ -109,7 +109,8 @@ export async function main(argv: string[]): Promise<number> {
     c
       .option('--repo <path>', 'repository working tree', '.')
       .option('-c, --config <file>', 'config file (default: greenlight.yml in the repository)')
-      .option('--at <time>', 'when it happened (ISO 8601); default now');
+      .option('--at <time>', 'when it happened (ISO 8601); default now')
+      .option('--fail-open', 'spool locally and exit 0 when the evidence ledger cannot be reached');
   common(record.command('deployment').description('Record a deployment of a commit to an environment'))
     .requiredOption('--env <name>', 'environment deployed to, e.g. production')
     .option('--commit <sha>', 'commit deployed (default: the CI commit, else HEAD)')

@@ -9,20 +9,23 @@ import {
   scanStatement,
   testsStatement,
   deploymentStatement,
-  openEvidenceStore,
+  isUserError,
+  openLedgerStore,
   overrideStatement,
   recordIdempotent,
   reviewStatement,
-  type BlobInput,
+  spoolDir,
+  spoolStore,
+  type AppendItem,
   type EvidenceStore,
   type RecordOutcome,
   type Statement,
 } from '../changes/index.js';
 import { loadConfig, type Config } from '../config/index.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, SourceError, UsageError } from '../errors.js';
 import type { ScanFindingRecord } from '../facts/index.js';
 import { maskTokens } from '../log.js';
-import { parseReport, type ReportFormat, type ScanReport } from '../sources/reports/index.js';
+import type { ReportFormat, ScanReport } from '../sources/reports/index.js';
 
 /** Flags every `record` subcommand takes. */
 export interface CommonFlags {
@@ -30,11 +33,15 @@ export interface CommonFlags {
   config?: string;
   /** When the recorded thing happened (ISO); default now. */
   at?: string;
+  /** Spool locally (and exit 0) when the ledger cannot be reached. */
+  failOpen?: boolean;
 }
 
 export interface RecordEnv {
   root: string;
   config: Config;
+  configFile?: string;
+  failOpen: boolean;
   ci: CiContext;
   now: Date;
   repository?: string;
@@ -63,7 +70,15 @@ export function recordEnv(flags: CommonFlags): RecordEnv {
   const root = path.resolve(flags.repo ?? '.');
   const { config } = loadConfig(root, flags.config);
   const ci = captureCiContext(process.env);
-  return { root, config, ci, now: commandNow(), ...(ci.repository ? { repository: ci.repository } : {}) };
+  return {
+    root,
+    config,
+    ...(flags.config ? { configFile: flags.config } : {}),
+    failOpen: flags.failOpen === true,
+    ci,
+    now: commandNow(),
+    ...(ci.repository ? { repository: ci.repository } : {}),
+  };
 }
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -83,8 +98,46 @@ export function resolveCommit(root: string, given: string | undefined, ci: CiCon
   }
 }
 
+/** What a recorder says on stderr (ledger set up, spool replayed). */
+export const notice = (message: string): void => {
+  process.stderr.write(`greenlight: ${message}\n`);
+};
+
+/**
+ * Runs `fn` with the ledger open for writing (created on first use, as `greenlight init` does).
+ * When the ledger cannot be opened or reached and `--fail-open` is given, `fn` writes to the
+ * local spool instead, replayed into the ledger by the next recording that reaches it.
+ */
 export async function withStore<T>(env: RecordEnv, fn: (store: EvidenceStore) => Promise<T>): Promise<T> {
-  const store = await openEvidenceStore({ root: env.root, config: env.config });
+  let store: EvidenceStore;
+  try {
+    store = await openLedgerStore({
+      root: env.root,
+      config: env.config,
+      configFile: env.configFile,
+      now: () => env.now,
+      write: true,
+      notice,
+    });
+  } catch (err) {
+    if (isUserError(err)) throw err;
+    if (!env.failOpen)
+      throw err instanceof SourceError || !(err instanceof Error) || 'exitCode' in err
+        ? err
+        : new SourceError(`the evidence ledger cannot be opened: ${err.message}`);
+    const dir = spoolDir(env.root);
+    notice(
+      `the evidence ledger cannot be reached (${(err as Error).message}); spooling to ${dir} because of --fail-open`,
+    );
+    const spool = spoolStore(dir, () => env.now);
+    // The spool cannot look anything up: it appends, and the replay deduplicates.
+    return fn({
+      ...spool,
+      statements: async () => [],
+      blob: async () => null,
+      close: async () => {},
+    });
+  }
   try {
     return await fn(store);
   } finally {
@@ -92,23 +145,23 @@ export async function withStore<T>(env: RecordEnv, fn: (store: EvidenceStore) =>
   }
 }
 
-export function report(kind: string, outcome: RecordOutcome): number {
+const spooled = (store: EvidenceStore): boolean => store.describe().startsWith('spool ');
+
+export function report(kind: string, outcome: RecordOutcome, store: EvidenceStore): number {
   const s = outcome.stored;
+  const cp = outcome.checkpoint !== null ? ` (checkpoint ${outcome.checkpoint})` : '';
   process.stdout.write(
-    outcome.appended
-      ? `recorded ${kind} as ledger entry ${s.index}\n`
-      : `${kind} already recorded as ledger entry ${s.index}: nothing to do\n`,
+    !outcome.appended
+      ? `${kind} already recorded as ledger entry ${s.index}: nothing to do\n`
+      : spooled(store)
+        ? `spooled ${kind} as entry ${s.index} of ${store.describe()} (unsigned until replayed into the ledger)\n`
+        : `recorded ${kind} as ledger entry ${s.index}${cp}\n`,
   );
   return 0;
 }
 
-async function recordOne(
-  env: RecordEnv,
-  kind: string,
-  statement: Statement,
-  blobs: BlobInput[] = [],
-): Promise<number> {
-  return report(kind, await withStore(env, (store) => recordIdempotent(store, statement, blobs)));
+async function recordOne(env: RecordEnv, kind: string, item: AppendItem): Promise<number> {
+  return withStore(env, async (store) => report(kind, await recordIdempotent(store, item, env.now), store));
 }
 
 const repoField = (env: RecordEnv) => (env.repository ? { repository: env.repository } : {});
@@ -140,7 +193,7 @@ export async function deployment(flags: DeploymentFlags): Promise<number> {
     ...repoField(env),
     ci: env.ci,
   });
-  return recordOne(env, `deployment to ${flags.env}`, statement);
+  return recordOne(env, `deployment to ${flags.env}`, { statement });
 }
 
 // ---------------------------------------------------------------- emergency override and its review
@@ -179,7 +232,7 @@ export async function override(flags: OverrideFlags): Promise<number> {
   const env = recordEnv(flags);
   const commit = flags.commit || env.ci.commit ? resolveCommit(env.root, flags.commit, env.ci) : undefined;
   const statement = overrideFor(env, flags, commit);
-  const code = await recordOne(env, `emergency override ${flags.ticket}`, statement);
+  const code = await recordOne(env, `emergency override ${flags.ticket}`, { statement });
   process.stdout.write(
     `post-incident review due by ${String(statement.predicate.reviewDueAt).slice(0, 10)}: close it with \`greenlight record review --ticket ${flags.ticket}\`\n`,
   );
@@ -203,7 +256,7 @@ export async function review(flags: ReviewFlags): Promise<number> {
     ...repoField(env),
     ci: env.ci,
   });
-  return recordOne(env, `post-incident review of ${flags.ticket}`, statement);
+  return recordOne(env, `post-incident review of ${flags.ticket}`, { statement });
 }
 
 // ---------------------------------------------------------------- access review
@@ -254,7 +307,7 @@ export async function accessReview(flags: AccessReviewFlags): Promise<number> {
   }
   const r = parsed.data;
   const reviewedAt = parseTime(r.reviewedAt, env.now, 'reviewedAt');
-  const { statement, blobs } = accessReviewStatement({
+  const item = accessReviewStatement({
     reviewedAt,
     signedOffBy: r.signedOffBy,
     reviewers: r.reviewers,
@@ -265,7 +318,7 @@ export async function accessReview(flags: AccessReviewFlags): Promise<number> {
     ...repoField(env),
     ci: env.ci,
   });
-  return report('access review', await withStore(env, (store) => recordIdempotent(store, statement, blobs)));
+  return recordOne(env, 'access review', item);
 }
 
 // ---------------------------------------------------------------- scans and tests
@@ -306,6 +359,7 @@ export function redactReport(bytes: Buffer): Buffer {
 async function parseAll(files: string[], format: string | undefined, root: string): Promise<ScanReport[]> {
   if (files.length === 0) throw new UsageError('name at least one report file');
   // Parse every file before recording anything: one malformed report records nothing.
+  const { parseReport } = await import('../sources/reports/index.js');
   const reports: ScanReport[] = [];
   for (const file of files)
     reports.push(
@@ -344,7 +398,7 @@ export async function scan(files: string[], flags: ReportFlags): Promise<number>
   return withStore(env, async (store) => {
     for (const [i, r] of reports.entries()) {
       const raw = readFileSync(files[i]!);
-      const { statement, blobs } = scanStatement({
+      const item = scanStatement({
         commit,
         tool: r.tool.name,
         format: r.format,
@@ -361,7 +415,8 @@ export async function scan(files: string[], flags: ReportFlags): Promise<number>
       });
       report(
         `${r.tool.name} ${r.scanType} scan (${r.findings.length} findings)`,
-        await recordIdempotent(store, statement, blobs),
+        await recordIdempotent(store, item, env.now),
+        store,
       );
     }
     return 0;
@@ -379,7 +434,7 @@ export async function tests(files: string[], flags: ReportFlags): Promise<number
     sum.errors += r.tests.errored;
     sum.skipped += r.tests.skipped;
   }
-  const { statement, blobs } = testsStatement({
+  const item = testsStatement({
     commit: resolveCommit(env.root, flags.commit, env.ci),
     format: 'junit',
     ...sum,
@@ -387,9 +442,10 @@ export async function tests(files: string[], flags: ReportFlags): Promise<number
     ...repoField(env),
     ci: env.ci,
   });
-  const verdict = statement.predicate.passed ? 'passed' : 'FAILED';
-  return report(
+  const verdict = item.statement.predicate.passed ? 'passed' : 'FAILED';
+  return recordOne(
+    env,
     `test results (${sum.total} tests, ${sum.failed} failed, ${sum.errors} errored: ${verdict})`,
-    await withStore(env, (store) => recordIdempotent(store, statement, blobs)),
+    item,
   );
 }

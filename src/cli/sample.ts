@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  EVIDENCE_PREDICATES,
+  blobDigests,
   buildStatement,
   drawSample,
   nameSubject,
-  openEvidenceStore,
+  openLedgerStore,
   recordIdempotent,
   renderPopulation,
   toCsv,
@@ -14,6 +14,7 @@ import { captureCiContext } from '../ci-context/index.js';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { loadPopulation } from './changes.js';
+import { commandNow, notice } from './record.js';
 
 export interface SampleFlags {
   size: string;
@@ -24,18 +25,6 @@ export interface SampleFlags {
   branch?: string;
   config?: string;
   out?: string;
-}
-
-/** Blob digests a statement's predicate refers to (reports, findings). */
-function blobRefs(predicate: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  const visit = (v: unknown, key: string): void => {
-    if (typeof v === 'string' && key === 'sha256' && /^[0-9a-f]{64}$/.test(v)) out.push(v);
-    else if (Array.isArray(v)) v.forEach((x) => visit(x, key));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, k);
-  };
-  visit(predicate, '');
-  return out;
 }
 
 export async function run(flags: SampleFlags): Promise<number> {
@@ -52,7 +41,15 @@ export async function run(flags: SampleFlags): Promise<number> {
   );
   mkdirSync(out, { recursive: true });
 
-  const store = await openEvidenceStore({ root, config });
+  const now = commandNow();
+  const store = await openLedgerStore({
+    root,
+    config,
+    ...(flags.config ? { configFile: flags.config } : {}),
+    now: () => now,
+    write: true,
+    notice,
+  });
   try {
     const ci = captureCiContext(process.env);
     const statement = buildStatement(
@@ -70,22 +67,48 @@ export async function run(flags: SampleFlags): Promise<number> {
       },
       { digest: sample.populationDigest, seed: flags.seed, size: sample.size },
     );
-    const recorded = await recordIdempotent(store, statement);
+    const recorded = await recordIdempotent(store, { statement }, now);
 
-    // Each sampled change: its statements and the blobs they reference.
-    const wanted = new Set(sample.rows.flatMap((r) => r.evidence));
-    const all = wanted.size > 0 ? await store.statements({ predicateTypes: EVIDENCE_PREDICATES }) : [];
+    // Each sampled change: its signed statements (DSSE envelopes with inclusion proofs against
+    // the newest checkpoint) and the blobs they reference, checkable offline.
+    const ledger = store.ledger;
+    const checkpoint = await ledger.latestCheckpoint();
+    if (checkpoint) writeFileSync(path.join(out, 'checkpoint'), checkpoint.note);
     for (const row of sample.rows) {
       const dir = path.join(out, 'changes', row.commit);
       mkdirSync(path.join(dir, 'blobs'), { recursive: true });
-      const mine = new Set(row.evidence);
-      const statements = all.filter((s) => mine.has(s.index));
+      mkdirSync(path.join(dir, 'envelopes'), { recursive: true });
       writeFileSync(path.join(dir, 'change.json'), JSON.stringify(row, null, 2) + '\n');
-      writeFileSync(path.join(dir, 'statements.json'), JSON.stringify(statements, null, 2) + '\n');
-      for (const sha of new Set(statements.flatMap((s) => blobRefs(s.statement.predicate)))) {
-        const bytes = await store.blob(sha);
-        if (bytes) writeFileSync(path.join(dir, 'blobs', sha), bytes);
+      const entries = [];
+      for (const seq of row.evidence) {
+        const view = await ledger.show(seq);
+        // The DSSE envelope as the ledger hashed it: leaf = SHA-256(0x00 ‖ these bytes).
+        const envelopeFile = view.envelope ? path.join('envelopes', `${seq}.dsse.json`) : null;
+        if (envelopeFile && view.envelope)
+          writeFileSync(
+            path.join(dir, envelopeFile),
+            JSON.stringify({
+              payloadType: view.envelope.payloadType,
+              payload: view.envelope.payload,
+              signatures: view.envelope.signatures.map((s) => ({ keyid: s.keyid, sig: s.sig })),
+            }),
+          );
+        entries.push({
+          seq,
+          recordedAt: view.recordedAt,
+          predicateType: view.predicateType,
+          statement: view.statement,
+          envelope: view.envelope,
+          envelopeFile,
+          pruned: view.pruned !== null,
+          inclusionProof: view.pruned ? null : await ledger.proveInclusion(seq),
+        });
+        for (const sha of view.statement ? blobDigests(view.statement.predicate) : []) {
+          const bytes = await ledger.getBlob(sha);
+          if (bytes) writeFileSync(path.join(dir, 'blobs', sha), bytes);
+        }
       }
+      writeFileSync(path.join(dir, 'statements.json'), JSON.stringify(entries, null, 2) + '\n');
     }
     writeFileSync(path.join(out, 'sample.csv'), toCsv(sample.rows));
     writeFileSync(path.join(out, 'population.csv'), renderPopulation(pop, 'csv'));

@@ -119,6 +119,11 @@ export interface ForcePushRecord extends Recorded {
 export interface RecordedEvidence {
   /** Where the evidence was read from. */
   store: string;
+  /**
+   * Set when no evidence ledger exists yet (every list is then empty): checks that need recorded
+   * evidence say so (`not_available`), checks that only add it to other facts carry on.
+   */
+  absent?: string;
   deployments: DeploymentRecord[];
   scans: ScanRecord[];
   tests: TestRecord[];
@@ -130,4 +135,46 @@ export interface RecordedEvidence {
   forcePushes: ForcePushRecord[];
   /** Statements that could not be read (malformed predicate), by ledger index. */
   skipped: { index: number; reason: string }[];
+}
+
+// ---------------------------------------------------------------- the ledger itself (EV-1, EV-2)
+
+/** An assessment recorded in the ledger (`greenlight assess`). */
+export interface RecordedAssessment {
+  seq: number;
+  /** When the ledger accepted it. */
+  recordedAt: string;
+  /** When the assessment ran (its own clock). */
+  generatedAt: string;
+  subject: string;
+  /** The ledger checkpoint the assessment saw when it read its facts, when it read them. */
+  checkpoint?: { treeSize: number; rootHash: string };
+}
+
+/**
+ * What a bounded verification of the ledger found: the newest checkpoint's signature, the
+ * Merkle root recomputed from the stored hashes at its size, and a consistency proof from the
+ * checkpoint the previous assessment saw to it. A full `greenlight ledger verify` also
+ * re-hashes every entry and checks every signature.
+ */
+export interface LedgerVerification {
+  ok: boolean;
+  /** What was checked, in words. */
+  checked: string[];
+  problems: string[];
+}
+
+export interface LedgerFacts {
+  location: string;
+  dialect: 'sqlite' | 'postgres';
+  origin: string;
+  treeSize: number;
+  /** The newest signed checkpoint, when there is one and its signature verifies. */
+  checkpoint: { treeSize: number; rootHash: string } | null;
+  /** Assessments recorded from a day before the window start (all, without a window), oldest first. */
+  assessments: RecordedAssessment[];
+  window: { since: string | null; until: string };
+  /** Evidence types (`check-result`, `scan`…) greenlight records, for retention checks. */
+  evidenceTypes: string[];
+  verification: LedgerVerification;
 }

@@ -289,6 +289,8 @@ export interface FactMap {
   repoFiles: RepoFiles;
   github: GithubFacts;
   evidence: RecordedEvidence;
+  /** The evidence ledger itself: recorded assessments, checkpoint, bounded verification. */
+  ledger: LedgerFacts;
 }
 
 export type FactKey = keyof FactMap;
@@ -299,6 +301,6 @@ export type CollectedFacts = { [K in FactKey]?: FactMap[K] | Unavailable };
 import type { GithubFacts } from './github.js';
 export * from './github.js';
 
-import type { RecordedEvidence } from './evidence.js';
+import type { LedgerFacts, RecordedEvidence } from './evidence.js';
 export * from './evidence.js';
 export * from './scans.js';

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
+  EVIDENCE_LOOKBACK_DAYS,
   PREDICATE,
   buildPopulation,
   gateStatement,
+  isUserError,
   overrideStatement,
   prSubject,
   recordIdempotent,
@@ -27,6 +29,7 @@ import {
 } from './decide.js';
 
 const execFileP = promisify(execFile);
+const DAY = 86_400_000;
 
 export interface GateOptions {
   root: string;
@@ -40,7 +43,7 @@ export interface GateOptions {
   blockingSeverities: readonly string[];
   /** The emergency path: reason, ticket and approver are all required. */
   override?: { reason: string; ticket: string; approver: string };
-  /** Pass (recording to the local spool) when the evidence store cannot be reached. */
+  /** Pass (recording to the local spool) when the evidence ledger cannot be reached. */
   failOpen: boolean;
   openStore: () => Promise<EvidenceStore>;
   /** Folder of the local spool used with `failOpen`. */
@@ -73,6 +76,7 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
   try {
     store = await opts.openStore();
   } catch (err) {
+    if (isUserError(err)) throw err;
     return failOpenOrThrow(opts, ctx, err);
   }
   try {
@@ -80,7 +84,7 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
     try {
       decision = await decide(opts, ctx, store);
     } catch (err) {
-      if (err instanceof UsageError) throw err;
+      if (isUserError(err)) throw err;
       return await failOpenOrThrow(opts, ctx, err);
     }
     let overrideEntry: number | undefined;
@@ -96,7 +100,7 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
         ...(opts.ci.repository ? { repository: opts.ci.repository } : {}),
         ci: opts.ci,
       });
-      overrideEntry = (await recordIdempotent(store, o)).stored.index;
+      overrideEntry = (await recordIdempotent(store, { statement: o }, opts.now)).stored.index;
       reviewDueAt = String(o.predicate.reviewDueAt);
       if (decision.decision === 'fail') {
         decision = {
@@ -109,10 +113,15 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
         };
       }
     }
-    const recorded = await recordIdempotent(store, decisionStatement(opts, decision));
+    const recorded = await recordIdempotent(
+      store,
+      { statement: decisionStatement(opts, decision) },
+      opts.now,
+    );
+    const cp = recorded.checkpoint !== null ? ` (checkpoint ${recorded.checkpoint})` : '';
     return {
       decision,
-      recordedAt: `ledger entry ${recorded.stored.index}`,
+      recordedAt: `ledger entry ${recorded.stored.index}${cp}`,
       ...(overrideEntry !== undefined ? { overrideEntry } : {}),
       ...(reviewDueAt ? { reviewDueAt } : {}),
     };
@@ -137,7 +146,10 @@ function decisionStatement(opts: GateOptions, d: GateDecision) {
 
 async function failOpenOrThrow(opts: GateOptions, ctx: GateContext, err: unknown): Promise<GateRun> {
   const why = (err as Error).message;
-  if (!opts.failOpen) throw new SourceError(`the evidence store cannot be reached: ${why}`);
+  if (!opts.failOpen)
+    throw err instanceof Error && 'exitCode' in err
+      ? err
+      : new SourceError(`the evidence ledger cannot be reached: ${why}`);
   const commit = ctx.kind === 'deploy' ? ctx.commit : ctx.kind === 'pull_request' ? ctx.head : ctx.commit;
   const decision: GateDecision = {
     context: ctx.kind,
@@ -145,11 +157,14 @@ async function failOpenOrThrow(opts: GateOptions, ctx: GateContext, err: unknown
     ...(commit ? { commit } : {}),
     ...(ctx.kind === 'deploy' ? { environment: ctx.environment } : {}),
     reasons: [],
-    notes: [`the evidence store cannot be reached (${why}); passing because of --fail-open`],
+    notes: [`the evidence ledger cannot be reached (${why}); passing because of --fail-open`],
   };
   const spool = spoolStore(opts.spoolDir, () => opts.now);
-  const [stored] = await spool.append([decisionStatement(opts, decision)]);
-  return { decision, recordedAt: `spool ${opts.spoolDir} entry ${stored!.index}` };
+  const { stored } = await spool.append([{ statement: decisionStatement(opts, decision) }]);
+  return {
+    decision,
+    recordedAt: `${spool.describe()} entry ${stored[0]!.index} (unsigned until replayed into the ledger)`,
+  };
 }
 
 async function decide(opts: GateOptions, ctx: GateContext, store: EvidenceStore): Promise<GateDecision> {
@@ -168,14 +183,45 @@ async function evidenceOf(store: EvidenceStore, stored: StoredStatement[]): Prom
   return toRecordedEvidence(stored, store);
 }
 
+/** When git made a commit (its committer time), or null when the checkout does not have it. */
+async function commitTime(root: string, sha: string): Promise<number | null> {
+  try {
+    const out = await execFileP('git', ['log', '-1', '--format=%ct', sha, '--'], { cwd: root });
+    const t = Number(out.stdout.trim()) * 1000;
+    return Number.isFinite(t) && t > 0 ? t : null;
+  } catch {
+    return null; // a shallow checkout may not have the PR head
+  }
+}
+
+/**
+ * Evidence about a commit is recorded after the commit exists: reading from a day before its
+ * time (clock skew) keeps the gate to an indexed range of the ledger. Without the commit's time,
+ * the last EVIDENCE_LOOKBACK_DAYS.
+ */
+async function readSince(root: string, sha: string, now: Date): Promise<Date> {
+  const t = await commitTime(root, sha);
+  return new Date(t !== null ? t - DAY : now.getTime() - EVIDENCE_LOOKBACK_DAYS * DAY);
+}
+
 async function decidePr(
   opts: GateOptions,
   ctx: Extract<GateContext, { kind: 'pull_request' }>,
   store: EvidenceStore,
 ): Promise<GateDecision> {
+  const [headSince, baseSince] = await Promise.all([
+    readSince(opts.root, ctx.head, opts.now),
+    ctx.base ? readSince(opts.root, ctx.base, opts.now) : null,
+  ]);
   const [head, base] = await Promise.all([
-    store.statements({ predicateTypes: [PREDICATE.scan, PREDICATE.tests], subjectDigest: ctx.head }),
-    ctx.base ? store.statements({ predicateTypes: [PREDICATE.scan], subjectDigest: ctx.base }) : [],
+    store.statements({
+      predicateTypes: [PREDICATE.scan, PREDICATE.tests],
+      subjectDigest: ctx.head,
+      since: headSince,
+    }),
+    ctx.base && baseSince
+      ? store.statements({ predicateTypes: [PREDICATE.scan], subjectDigest: ctx.base, since: baseSince })
+      : [],
   ]);
   const headEv = await evidenceOf(store, head);
   const baseEv = await evidenceOf(store, base);
@@ -205,12 +251,21 @@ async function decideDeployCtx(
   store: EvidenceStore,
 ): Promise<GateDecision> {
   const envName = ctx.environment.toLowerCase();
-  const deployments = (
-    await evidenceOf(store, await store.statements({ predicateTypes: [PREDICATE.deployment] }))
-  ).deployments
-    .filter((d) => d.environment.toLowerCase() === envName && d.commit !== ctx.commit)
-    .sort((a, b) => (a.deployedAt < b.deployedAt ? 1 : -1));
-  const prev = deployments[0];
+  // The previous deploy to this environment: look back a week, then further only when needed.
+  let prev: RecordedEvidence['deployments'][number] | undefined;
+  for (const days of [7, 90, 730, null]) {
+    const since = days === null ? undefined : new Date(opts.now.getTime() - days * DAY);
+    const stored = await store.statements({
+      predicateTypes: [PREDICATE.deployment],
+      ...(since ? { since } : {}),
+    });
+    prev = (await evidenceOf(store, stored)).deployments
+      .filter((d) => d.environment.toLowerCase() === envName && d.commit !== ctx.commit)
+      .sort((a, b) =>
+        a.deployedAt < b.deployedAt ? 1 : a.deployedAt > b.deployedAt ? -1 : b.ref.index - a.ref.index,
+      )[0];
+    if (prev) break;
+  }
 
   // The commits being shipped: reachable from the deployed commit and not from the previous deploy.
   const commit = (
@@ -233,15 +288,15 @@ async function decideDeployCtx(
       offending: [],
     };
   // Read history only as far back as the previous deploy (a day of margin for clock skew).
-  const since = prev
+  const historySince = prev
     ? new Date(
         Number((await gitOut(opts.root, ['log', '-1', '--format=%ct', prev.commit, '--'])).trim()) * 1000 -
-          86_400_000,
+          DAY,
       )
     : null;
   const git = await collectGit({
     root: opts.root,
-    since,
+    since: historySince,
     until: opts.now,
     config: opts.config,
     progress: () => {},
@@ -250,11 +305,19 @@ async function decideDeployCtx(
   if (isUnavailable(git)) throw new UsageError(`cannot read the history of ${short(commit)}: ${git.reason}`);
 
   const shippedSet = new Set(shipped);
+  const bySha = new Map(git.commits.map((c) => [c.sha, c]));
   const digests = new Set<string>();
+  let earliest = opts.now.getTime();
   for (const c of git.commits) {
     if (!shippedSet.has(c.sha)) continue;
     digests.add(c.sha);
     if (c.parents[1]) digests.add(c.parents[1]);
+    // Evidence about a change is recorded after its commits exist; a squash or rebase merge
+    // hides the reviewed head, whose evidence may predate the merge by up to the lookback.
+    const head = c.parents[1] ? bySha.get(c.parents[1]) : undefined;
+    const at = Date.parse((head ?? c).committedAt);
+    const margin = head || c.kind === 'direct-push' ? DAY : EVIDENCE_LOOKBACK_DAYS * DAY;
+    earliest = Math.min(earliest, at - margin);
     if (c.prNumber !== undefined) {
       for (const repo of [opts.ci.repository, undefined]) {
         const d = prSubject(c.prNumber, repo).digest.sha256;
@@ -262,12 +325,16 @@ async function decideDeployCtx(
       }
     }
   }
+  const since = new Date(earliest);
+  // Emergency overrides and their reviews name tickets the commits mention, not the commits.
+  const emergencySince = new Date(earliest - EVIDENCE_LOOKBACK_DAYS * DAY);
   const [about, emergencies] = await Promise.all([
     store.statements({
       predicateTypes: [PREDICATE.scan, PREDICATE.tests, PREDICATE.gate, PREDICATE.override],
       subjectDigest: [...digests],
+      since,
     }),
-    store.statements({ predicateTypes: [PREDICATE.override, PREDICATE.review] }),
+    store.statements({ predicateTypes: [PREDICATE.override, PREDICATE.review], since: emergencySince }),
   ]);
   const seen = new Set<number>();
   const evidence = await evidenceOf(

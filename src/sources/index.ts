@@ -15,4 +15,5 @@ export const FACT_LOADERS: { [K in FactKey]: Loader<K> } = {
   repoFiles: async (ctx) => (await import('./repo-files/index.js')).collectRepoFiles(ctx),
   github: async (ctx) => (await import('./github/index.js')).collectGithub(ctx),
   evidence: async (ctx) => (await import('../changes/index.js')).collectEvidence(ctx),
+  ledger: async (ctx) => (await import('../changes/index.js')).collectLedgerFacts(ctx),
 };

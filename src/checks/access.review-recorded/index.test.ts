@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { evidenceBuilder } from '../../../test/issue5-evidence.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupLedgers, evidenceBuilder, noLedgerEvidence } from '../../../test/issue5-evidence.js';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
 import check from './index.js';
+
+afterAll(cleanupLedgers);
 
 const now = new Date('2026-11-01T00:00:00Z');
 
@@ -25,5 +27,11 @@ describe('access.review-recorded', () => {
   it('fails when no review was ever recorded', async () => {
     const f = runCheck(check, { evidence: await evidenceBuilder().read() }, { now });
     expect(outcomes(f)).toEqual(['fail']);
+  });
+
+  it('is not_available when no evidence ledger exists', async () => {
+    const f = runCheck(check, { evidence: await noLedgerEvidence() }, { now });
+    expect(outcomes(f)).toEqual(['not_available']);
+    expect(f[0]!.message).toContain('greenlight init');
   });
 });

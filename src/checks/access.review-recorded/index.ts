@@ -1,4 +1,4 @@
-import { defineCheck, fail, pass } from '../define-check.js';
+import { defineCheck, fail, notAvailable, pass } from '../define-check.js';
 
 const DAY = 86_400_000;
 
@@ -14,6 +14,7 @@ export default defineCheck({
     'at least every `thresholds.accessReviewDays` days.',
   evaluate({ evidence }, _options, { config, now }) {
     const days = config.thresholds.accessReviewDays;
+    if (evidence.absent) return [notAvailable(evidence.absent, 'evidence ledger')];
     const latest = [...evidence.accessReviews].sort((a, b) => (a.reviewedAt < b.reviewedAt ? 1 : -1))[0];
     if (!latest)
       return [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, cleanupRepos, createRepo, readHistory, type TestRepo } from '../../../test/git-repo.js';
-import { evidenceBuilder } from '../../../test/issue5-evidence.js';
+import { cleanupLedgers, evidenceBuilder, noLedgerEvidence } from '../../../test/issue5-evidence.js';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
 import check from './index.js';
 
@@ -16,6 +16,7 @@ beforeAll(() => {
   sha.x = repo.commit({ subject: 'ENG-2 pushed straight to main', author: BOB });
 });
 afterAll(cleanupRepos);
+afterAll(cleanupLedgers);
 
 describe('deploy.traceable', () => {
   it('passes when the deployment ships an approved, tested change', async () => {
@@ -49,6 +50,12 @@ describe('deploy.traceable', () => {
     const f = runCheck(check, { git: await readHistory(repo), evidence: await ev.read() });
     expect(outcomes(f)).toEqual(['fail']);
     expect(f[0]!.message).toContain('not in the history of main');
+  });
+
+  it('is not_available when no evidence ledger exists, saying how to start one', async () => {
+    const f = runCheck(check, { git: await readHistory(repo), evidence: await noLedgerEvidence() });
+    expect(outcomes(f)).toEqual(['not_available']);
+    expect(f[0]!.message).toContain('greenlight init');
   });
 
   it('is not_available when no deployment was ever recorded', async () => {

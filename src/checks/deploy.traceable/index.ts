@@ -14,6 +14,7 @@ export default defineCheck({
     '`greenlight gate` before it, so a deploy carrying a direct push or an unapproved, untested change ' +
     'is blocked (or goes through `--override` with a post-incident review).',
   evaluate({ git, evidence }, _options, { config, now }) {
+    if (evidence.absent) return [notAvailable(evidence.absent, git.branch)];
     if (evidence.deployments.length === 0)
       return [
         notAvailable(

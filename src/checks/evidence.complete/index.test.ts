@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRepos, createRepo, readHistory, type TestRepo } from '../../../test/git-repo.js';
-import { evidenceBuilder } from '../../../test/issue5-evidence.js';
+import { cleanupLedgers, evidenceBuilder, noLedgerEvidence } from '../../../test/issue5-evidence.js';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
 import check from './index.js';
 
@@ -17,6 +17,7 @@ beforeAll(() => {
   }
 });
 afterAll(cleanupRepos);
+afterAll(cleanupLedgers);
 const since = new Date('2026-01-05T09:30:00Z');
 
 describe('evidence.complete', () => {
@@ -45,5 +46,12 @@ describe('evidence.complete', () => {
     expect(outcomes(runCheck(check, { git, evidence: await evidenceBuilder().read() }))).toEqual([
       'not_applicable',
     ]);
+  });
+
+  it('is not_available when no evidence ledger exists', async () => {
+    const git = await readHistory(repo, { since });
+    const f = runCheck(check, { git, evidence: await noLedgerEvidence() });
+    expect(outcomes(f)).toEqual(['not_available']);
+    expect(f[0]!.message).toContain('no evidence ledger exists yet');
   });
 });

@@ -1,5 +1,5 @@
 import { populationOf, type ChangeRow } from '../../changes/index.js';
-import { defineCheck, fail, notApplicable, pass } from '../define-check.js';
+import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-check.js';
 
 /** What is missing from a change's chain: PR, approval, checks, deploy. */
 function gaps(row: ChangeRow, lastDeploy: string | null): string[] {
@@ -24,6 +24,7 @@ export default defineCheck({
     '`greenlight record scan|tests` on each head and `greenlight record deployment` on each deploy; ' +
     'then `greenlight changes` lists what is still missing.',
   evaluate({ git, evidence }, _options, { config, now }) {
+    if (evidence.absent) return [notAvailable(evidence.absent, git.branch)];
     const pop = populationOf(git, evidence, config, now);
     if (pop.rows.length === 0)
       return [notApplicable(`no change reached ${git.branch} in the window`, git.branch)];
