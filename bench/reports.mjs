@@ -6,7 +6,8 @@
  * in a fresh process, measures wall time and peak RSS of:
  *   - floor: `JSON.parse(readFileSync(file, 'utf8'))` — reading the file in one go, nothing else;
  *   - greenlight: `parseReport({ path })` from dist/ — streaming, validating and normalizing every
- *     result into a finding with its fingerprint.
+ *     result into a finding with its fingerprint;
+ *   - and, for the record, `redactReportChunks` (the copy kept as evidence), also against the floor.
  * Prints medians and the ratios to the floor. Targets: < 5 s and < 512 MB peak RSS.
  *
  * Usage: npm run build && node bench/reports.mjs [--runs 3] [--results 200000] [--mb 50]
@@ -28,6 +29,10 @@ if (process.argv[2] === '--child') {
   if (mode === 'floor') {
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     count = doc.runs[0].results.length;
+  } else if (mode === 'redact') {
+    const { redactReportChunks } = await import(pathToFileURL(distEntry).href);
+    count = 0;
+    for await (const chunk of redactReportChunks({ path: file }, 'sarif')) count += chunk.length;
   } else {
     const { parseReport } = await import(pathToFileURL(distEntry).href);
     const report = await parseReport({ path: file });
@@ -136,9 +141,11 @@ try {
   console.log(`SARIF: ${mb.toFixed(1)} MB, ${RESULTS} results; ${RUNS} runs each, fresh process per run`);
   const floor = [];
   const ours = [];
+  const redact = [];
   for (let i = 0; i < RUNS; i++) {
     floor.push(measure('floor'));
     ours.push(measure('parse'));
+    redact.push(measure('redact'));
   }
   const count = ours[0].count;
   if (count !== RESULTS) throw new Error(`expected ${RESULTS} findings, got ${count}`);
@@ -155,8 +162,13 @@ try {
     );
   line('floor: JSON.parse(readFileSync)', f);
   line('greenlight parseReport (stream)', o);
+  const r = summary(redact);
+  line('greenlight redactReportChunks', r);
   console.log(
     `ratio to floor: wall ${(o.ms / f.ms).toFixed(2)}x, cpu ${(o.cpu / f.cpu).toFixed(2)}x, peak RSS ${(o.rss / f.rss).toFixed(2)}x`,
+  );
+  console.log(
+    `redaction ratio to floor: wall ${(r.ms / f.ms).toFixed(2)}x, cpu ${(r.cpu / f.cpu).toFixed(2)}x, peak RSS ${(r.rss / f.rss).toFixed(2)}x`,
   );
   console.log(
     `targets: wall < 5000 ms ${o.ms < 5000 ? 'OK' : 'MISSED'}, peak RSS < 512 MB ${o.rss < 512 ? 'OK' : 'MISSED'}`,

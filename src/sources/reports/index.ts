@@ -158,3 +158,5 @@ async function asInputError(err: unknown, input: ReportInput, format: ReportForm
     `${name}: invalid ${LABEL[format]} report${where ? ' ' + where : ''}: ${err.message}`,
   );
 }
+
+export { REDACTED, redactReport, redactReportChunks } from './redact.js';

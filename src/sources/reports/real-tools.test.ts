@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseReport } from './index.js';
+import { parseReport, redactReport } from './index.js';
 
 const require = createRequire(import.meta.url);
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
@@ -84,6 +84,13 @@ describe('secretlint → SARIF', () => {
     expect(text).not.toContain(FAKE_GITHUB_TOKEN);
     expect(text).not.toContain(FAKE_SLACK_TOKEN);
     expect(text).not.toContain(FAKE_GITHUB_TOKEN.slice(4, 20));
+
+    // The copy kept as evidence: secretlint's messages quote the secrets; the redacted copy does not.
+    const blob = await redactReport({ path: out }, 'sarif');
+    expect(blob.toString()).not.toContain(FAKE_GITHUB_TOKEN);
+    expect(blob.toString()).not.toContain(FAKE_SLACK_TOKEN);
+    const again = await parseReport({ bytes: blob, name: 'secretlint.sarif' });
+    expect(again.findings).toEqual(report.findings);
   });
 });
 
