@@ -246,6 +246,22 @@ function repoNode(ctx: Ctx, r: WorldRepo) {
       name: s.default_branch,
       prefix: 'refs/heads/',
       target: { __typename: 'Commit', oid: r.pulls[0]?.mergeSha ?? '0'.repeat(40) },
+      branchProtectionRule: () => {
+        if (!ctx.admin) throw forbidden('branchProtectionRule');
+        const p = s.protection;
+        return p
+          ? {
+              id: Buffer.from(`BPR_${r.id}`).toString('base64'),
+              pattern: s.default_branch,
+              isAdminEnforced: p.enforce_admins,
+              requiresApprovingReviews: p.required_pull_request_reviews !== null,
+              requiredApprovingReviewCount:
+                p.required_pull_request_reviews?.required_approving_review_count ?? null,
+              allowsForcePushes: p.allow_force_pushes,
+              allowsDeletions: p.allow_deletions,
+            }
+          : null;
+      },
     },
     refs: (args: Args) =>
       connection(

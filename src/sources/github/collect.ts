@@ -258,24 +258,23 @@ export async function collectGithubFacts(opts: GithubSourceOptions): Promise<Git
   );
   const alertsPromise = readAlerts(read, page, org, onlyRepo);
 
-  const perRepo = await pool(live, concurrency, async (r) => {
-    const result = await readRepoRest(read, page, get, org, r, {
-      releaseBranches: opts.releaseBranches ?? [],
-      orgWorkflow,
-      orgRuleset,
-      teamName: (id) => teamNames.get(id),
-    });
-    progress.done++;
-    report();
-    return result;
-  });
+  const repoCtx: RepoContext = {
+    releaseBranches: opts.releaseBranches ?? [],
+    orgWorkflow,
+    orgRuleset,
+    teamName: (id) => teamNames.get(id),
+  };
+  const perRepo = await pool(live, concurrency, (r) => readRepoRest(read, page, get, org, r, repoCtx));
   const [graph, alerts] = await Promise.all([graphPromise, alertsPromise]);
 
   // Second pass: reads that only some repositories need, decided by the first pass.
   const finished = await pool(live, concurrency, async (r, i) => {
     const rest = perRepo[i]!;
     const g = graph.get(r.full_name)!;
-    return assembleRepo(read, page, get, org, r, rest, g, alerts);
+    const repo = await assembleRepo(read, page, get, org, r, rest, g, alerts, repoCtx);
+    progress.done++;
+    report();
+    return repo;
   });
   if (authFailure) throw new SourceError(authFailure);
 
@@ -623,7 +622,7 @@ function sev(s: string | null | undefined): GithubAlert['severity'] {
 // ---------------------------------------------------------------- per repository
 
 interface RepoRest {
-  branches: GithubRepository['branches'];
+  branchNames: string[];
   workflowPermissions: GithubRepository['workflowPermissions'];
   secrets: Maybe<GithubSecret[]>;
   webhooks: Maybe<GithubWebhook[]>;
@@ -662,13 +661,7 @@ async function readRepoRest(
     !isUnavailable(ctx.orgWorkflow) &&
     ctx.orgWorkflow.defaultWorkflowPermissions === 'read' &&
     !ctx.orgWorkflow.canApprovePullRequestReviews;
-  const [branches, wp, secrets, hooks] = await Promise.all([
-    Promise.all(
-      branchNames.map(async (b) => ({
-        branch: b,
-        protection: await protectionOf(read, get, owner, r.name, b, ctx),
-      })),
-    ),
+  const [wp, secrets, hooks] = await Promise.all([
     inherit
       ? Promise.resolve(null)
       : read(
@@ -684,7 +677,7 @@ async function readRepoRest(
     read('GET /repos/{owner}/{repo}/hooks', S.hooksSchema, page('GET /repos/{owner}/{repo}/hooks', p)),
   ]);
   return {
-    branches,
+    branchNames,
     workflowPermissions:
       wp === null
         ? { ...(ctx.orgWorkflow as WorkflowTokenPermissions), inheritedFromOrganization: true }
@@ -713,9 +706,11 @@ async function protectionOf(
   repo: string,
   branch: string,
   ctx: RepoContext,
+  /** GraphQL already said whether classic protection exists (admin tokens); null: ask REST. */
+  classicExists: boolean | null,
 ) {
   const p = { owner, repo, branch };
-  const classicP = readClassic(get, p);
+  const classicP = classicExists === false ? Promise.resolve(null) : readClassic(get, p);
   const rules = await read(
     'GET /repos/{owner}/{repo}/rules/branches/{branch}',
     S.branchRulesSchema,
@@ -801,15 +796,30 @@ async function assembleRepo(
   rest: RepoRest,
   g: RepoGraph,
   alerts: AlertMap,
+  ctx: RepoContext,
 ): Promise<GithubRepository> {
   const p = { owner, repo: r.name };
+  const branches = await Promise.all(
+    rest.branchNames.map(async (b) => ({
+      branch: b,
+      protection: await protectionOf(
+        read,
+        get,
+        owner,
+        r.name,
+        b,
+        ctx,
+        b === r.default_branch ? g.defaultBranchClassic : null,
+      ),
+    })),
+  );
   const envs: Maybe<GithubEnvironment[]> = isUnavailable(g.environmentCount)
     ? await readEnvironments(read, page, p)
     : g.environmentCount > 0
       ? await readEnvironments(read, page, p)
       : [];
 
-  const def = rest.branches[0]?.protection;
+  const def = branches[0]?.protection;
   const wantsCodeowners = def !== undefined && !isUnavailable(def) && def.effective.requireCodeOwnerReview;
   const codeownersErrors = wantsCodeowners
     ? mapMaybe(
@@ -878,7 +888,7 @@ async function assembleRepo(
     fork: r.fork,
     defaultBranch: r.default_branch,
     pushedAt: r.pushed_at ?? null,
-    branches: rest.branches,
+    branches,
     workflowPermissions: rest.workflowPermissions,
     collaborators: g.collaborators,
     environments: envs,

@@ -19,6 +19,8 @@ import { needs } from './permissions.js';
  */
 
 export interface RepoGraph {
+  /** Whether a classic protection rule covers the default branch (asked of admin tokens only). */
+  defaultBranchClassic: boolean | null;
   environmentCount: Maybe<number>;
   dependabotAlertsEnabled: Maybe<boolean>;
   collaborators: Maybe<GithubCollaborator[]>;
@@ -65,6 +67,7 @@ const META_FIELDS = `
   }`;
 
 const ADMIN_FIELDS = `
+  defaultBranchRef { branchProtectionRule { id } }
   collaborators(first: 100, affiliation: DIRECT) { edges { permission node { login } } }
   deployKeys(first: 100) { nodes { title readOnly createdAt } }`;
 
@@ -213,6 +216,7 @@ export async function readRepositoriesGraph(
   const states: RepoState[] = targets.map((target) => ({
     target,
     graph: {
+      defaultBranchClassic: null,
       environmentCount: unavailable('not read'),
       dependabotAlertsEnabled: unavailable('not read'),
       collaborators: target.admin
@@ -328,6 +332,9 @@ function readMeta(
   }
   if (!s.target.admin) return;
   const fieldError = (field: string) => errors.find((e) => e.path?.[1] === field);
+  const ref = node.defaultBranchRef as { branchProtectionRule?: { id?: unknown } | null } | null | undefined;
+  if (!fieldError('defaultBranchRef') && ref && 'branchProtectionRule' in ref)
+    s.graph.defaultBranchClassic = ref.branchProtectionRule !== null;
   const collabErr = fieldError('collaborators');
   const collabs = collaboratorsSchema.safeParse(node.collaborators);
   s.graph.collaborators = collabErr
