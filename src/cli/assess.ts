@@ -29,7 +29,7 @@ export async function run(target: string, flags: AssessFlags): Promise<number> {
   const now = new Date();
   const progress = progressReporter(!flags.quiet);
   const since = flags.all ? null : flags.since ? parseSince(flags.since, now) : undefined;
-  const { assessment } = await assess({
+  const assessed = await assess({
     root,
     now,
     progress: progress.update,
@@ -40,6 +40,7 @@ export async function run(target: string, flags: AssessFlags): Promise<number> {
     ...githubOptions(flags),
   });
   progress.done();
+  const { assessment } = assessed;
 
   const color =
     !flags.out && flags.format === 'table' && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -51,7 +52,10 @@ export async function run(target: string, flags: AssessFlags): Promise<number> {
   const failing = assessment.results.some(
     (r) => (r.outcome === 'fail' || r.outcome === 'error') && SEVERITY_RANK[r.severity] >= floor,
   );
-  return failing ? 1 : 0;
+  if (!flags.record) return failing ? 1 : 0;
+  // Recorded after the report is out: a ledger failure never loses the report (exit 3 or 4).
+  const { recordAfterAssess } = await import('../engine/record.js');
+  return recordAfterAssess(assessed, { root, configFile: flags.config }, failing ? 1 : 0);
 }
 
 /** `--github`, `--github-url`, `--concurrency` → the engine's GitHub options. */
