@@ -36,6 +36,8 @@ import changeIndependentApproval from './change.independent-approval/index.js';
 import changeChecksPassed from './change.checks-passed/index.js';
 import deployTraceable from './deploy.traceable/index.js';
 import evidenceComplete from './evidence.complete/index.js';
+import evidenceContinuous from './evidence.continuous/index.js';
+import evidenceRetention from './evidence.retention/index.js';
 import accessReviewRecorded from './access.review-recorded/index.js';
 import vulnSla from './vuln.sla/index.js';
 import changeEmergencyReviewed from './change.emergency-reviewed/index.js';
@@ -94,6 +96,8 @@ export const CHECK_REGISTRY: readonly AnyCheck[] = [
   changeChecksPassed,
   deployTraceable,
   evidenceComplete,
+  evidenceContinuous,
+  evidenceRetention,
   accessReviewRecorded,
   vulnSla,
   changeNoDirectPush,
