@@ -162,3 +162,23 @@ describe('GitHub simulator', () => {
     expect(bad.errors?.[0]?.message).toMatch(/Cannot query field "notAField" on type "Repository"/);
   });
 });
+
+describe('docs/github-simulator.md', () => {
+  it('documents a scenario the simulator accepts', async () => {
+    const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { loadScenarioFile } = await import('../src/sim/github/index.js');
+    const doc = readFileSync(new URL('../docs/github-simulator.md', import.meta.url), 'utf8');
+    const yaml = /## Scenario format[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(yaml).toBeDefined();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gl-doc-')), 'scenario.yml');
+    writeFileSync(file, yaml!);
+    const scenario = loadScenarioFile(file);
+    expect(scenario.repositories[0]!.generate_pull_requests?.count).toBe(30);
+    const { app: _app, ...withoutApp } = scenario;
+    const s = await startSimulator(withoutApp, { now: NOW, onExchange: recorder.record });
+    sims.push(s);
+    expect(s.world.repos[0]!.pulls).toHaveLength(31);
+  });
+});
