@@ -120,6 +120,8 @@ interface RunContext {
   byId: Map<string, SarifRule>;
   /** Artifact URIs by index, once the run's `artifacts` have been read. */
   artifacts?: (string | undefined)[];
+  /** Normalized paths by URI: results share a few thousand files, so findings share the strings. */
+  paths: Map<string, string>;
   /** Identifiers per rule, computed once (rule-less ids by id). */
   ruleIds: WeakMap<SarifRule, string[]>;
   ids: Map<string, string[]>;
@@ -145,6 +147,7 @@ export function sarifReader(options: ReaderOptions): JsonFormatReader {
         scanType: options.scanType ?? scanTypeForTool(driver.name),
         components,
         byId,
+        paths: new Map(),
         ruleIds: new WeakMap(),
         ids: new Map(),
       };
@@ -205,6 +208,16 @@ function ruleIds(ctx: RunContext, id: string, rule: SarifRule | undefined): stri
     else if (!rule) ctx.ids.set(id, ids);
   }
   return ids;
+}
+
+function internPath(ctx: RunContext, uri: string, root: string | undefined): string {
+  let path = ctx.paths.get(uri);
+  if (path === undefined) {
+    path = normalizePath(uri, root);
+    // A report naming more files than this is rare; stop caching rather than grow without bound.
+    if (ctx.paths.size < 100_000) ctx.paths.set(uri, path);
+  }
+  return path;
 }
 
 function findRule(ctx: RunContext, result: SarifResult, ruleId: string | undefined): SarifRule | undefined {
@@ -268,7 +281,7 @@ function normalizeResult(
       if (!final) return 'later';
     } else uri = ctx.artifacts[artifactIndex];
   }
-  const path = uri ? normalizePath(uri, options.root) : undefined;
+  const path = uri ? internPath(ctx, uri, options.root) : undefined;
   const line = physical?.region?.startLine;
   const column = physical?.region?.startColumn;
   const logical = loc?.logicalLocations?.[0];
@@ -276,7 +289,8 @@ function normalizeResult(
 
   const ruleId = result.ruleId ?? result.rule?.id;
   const rule = findRule(ctx, result, ruleId);
-  const id = ruleId ?? rule?.id ?? 'unknown';
+  // The rule's own string when equal: one shared string instead of one per result.
+  const id = ruleId === undefined ? (rule?.id ?? 'unknown') : rule?.id === ruleId ? rule.id : ruleId;
   const secrets = ctx.scanType === 'secrets';
   let title = oneLine(messageText(result, rule));
   if (secrets) title = maskSecrets(title);
