@@ -219,6 +219,7 @@ describe('GitHub source through Octokit against the simulator', () => {
       retryBaseMs: 1,
     }).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(SourceError);
+    expect((down as Error).message).toMatch(/could not be reached after retries/);
   });
 
   it('reads one repository, and works as an Enterprise Server under /api/v3', async () => {

@@ -391,7 +391,8 @@ function describe(endpoint: string, err: unknown, onAuth: (m: string) => void): 
     return `${endpoint}: the API rate limit is exhausted (${message}); run again after the reset`;
   if (status === 403 || status === 404 || status === 422)
     return `${endpoint} answered ${status} (${message}): needs ${needs(endpoint)}`;
-  if (status !== undefined && status >= 500)
+  const answered = (err as { response?: unknown }).response !== undefined;
+  if (status !== undefined && status >= 500 && answered)
     return `${endpoint} failed with ${status} after retries (${message}); GitHub may be degraded, run again later`;
   return `${endpoint} could not be reached after retries (${message})`;
 }
