@@ -139,6 +139,15 @@ describe('malformed reports', () => {
     expect(err.message).toMatch(/^.*junit\.xml: invalid JUnit report \(line 5\): invalid XML: /);
   });
 
+  it('does not expand entities declared in a DOCTYPE', async () => {
+    const err = await failure(
+      'lol.xml',
+      '<?xml version="1.0"?>\n<!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n' +
+        '<testsuites><testsuite name="&b;"><testcase name="x"/></testsuite></testsuites>',
+    );
+    expect(err.message).toContain('lol.xml: invalid JUnit report (line 3): invalid XML: undefined entity');
+  });
+
   it('rejects XML that is not JUnit, and unknown or empty content', async () => {
     const pom = await failure(
       'pom.xml',

@@ -66,6 +66,30 @@ describe('SARIF (hand-written CodeQL + Semgrep runs)', () => {
     });
   });
 
+  it('resolves URIs against an absolute base (originalUriBaseIds) when the root is known', async () => {
+    const doc = {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'Lint' } },
+          originalUriBaseIds: { PKG: { uri: 'file:///repo/packages/api/' } },
+          results: [
+            {
+              ruleId: 'r',
+              message: { text: 'm' },
+              locations: [{ physicalLocation: { artifactLocation: { uri: 'lib/a.js', uriBaseId: 'PKG' } } }],
+            },
+          ],
+        },
+      ],
+    };
+    const bytes = Buffer.from(JSON.stringify(doc));
+    const withRoot = await parseReport({ bytes, name: 'x.sarif' }, { root: '/repo' });
+    expect(withRoot.findings[0]!.location).toEqual({ path: 'packages/api/lib/a.js' });
+    const withoutRoot = await parseReport({ bytes, name: 'x.sarif' });
+    expect(withoutRoot.findings[0]!.location).toEqual({ path: 'lib/a.js' });
+  });
+
   it('never copies region snippets into findings', async () => {
     const text = allText(await read('codeql.sarif'));
     expect(text).not.toContain('fake-codeql-snippet-value-0011');

@@ -122,6 +122,8 @@ interface RunContext {
   artifacts?: (string | undefined)[];
   /** Normalized paths by URI: results share a few thousand files, so findings share the strings. */
   paths: Map<string, string>;
+  /** `originalUriBaseIds` that are absolute file URIs, ending with `/`. */
+  bases: Map<string, string>;
   /** Identifiers per rule, computed once (rule-less ids by id). */
   ruleIds: WeakMap<SarifRule, string[]>;
   ids: Map<string, string[]>;
@@ -148,6 +150,11 @@ export function sarifReader(options: ReaderOptions): JsonFormatReader {
         components,
         byId,
         paths: new Map(),
+        bases: new Map(
+          Object.entries(header.originalUriBaseIds ?? {}).flatMap(([id, b]) =>
+            b.uri && /^file:/i.test(b.uri) ? [[id, b.uri.endsWith('/') ? b.uri : b.uri + '/'] as const] : [],
+          ),
+        ),
         ruleIds: new WeakMap(),
         ids: new Map(),
       };
@@ -281,6 +288,12 @@ function normalizeResult(
       if (!final) return 'later';
     } else uri = ctx.artifacts[artifactIndex];
   }
+  // A URI relative to a base (`%SRCROOT%`) is taken as repository-relative, unless the base is an
+  // absolute file URI and the root is known: then it is resolved and made relative to the root.
+  const baseId = physical?.artifactLocation?.uriBaseId;
+  const base =
+    baseId && options.root && uri && !/^[a-z][a-z0-9+.-]*:/i.test(uri) ? ctx.bases.get(baseId) : undefined;
+  if (base) uri = base + uri;
   const path = uri ? internPath(ctx, uri, options.root) : undefined;
   const line = physical?.region?.startLine;
   const column = physical?.region?.startColumn;
