@@ -28,6 +28,7 @@ export {
 } from './ledger-store.js';
 export { collectEvidence, collectLedgerFacts, EVIDENCE_LOOKBACK_DAYS } from './collect.js';
 export { spoolStore, replaySpool, type SpoolWriter } from './spool.js';
+export { forgePullRequests } from './forge.js';
 export type * from './types.js';
 export * from './record.js';
 export * from './render.js';

@@ -1,5 +1,12 @@
 import type { CiContext } from '../ci-context/index.js';
-import type { ApprovalRecord, Commit, DeploymentRecord, RecordedEvidence } from '../facts/index.js';
+import type {
+  ApprovalRecord,
+  Commit,
+  DeploymentRecord,
+  GithubFacts,
+  RecordedEvidence,
+} from '../facts/index.js';
+import { forgePullRequests } from './forge.js';
 import type {
   ChangeApproval,
   ChangeDeployment,
@@ -564,19 +571,30 @@ export function untraceableReasons(row: ChangeRow): string[] {
   return why;
 }
 
-/** The population as checks see it: the window of the git facts, judged at `now`. */
+/**
+ * The population as checks see it: the window of the git facts, judged at `now`; with the
+ * pull requests of the GitHub facts when given (approvals, last pusher, checks on the head).
+ */
 export function populationOf(
   git: PopulationInput['git'],
   evidence: RecordedEvidence,
   config: PopulationInput['config'],
   now: Date,
+  github?: GithubFacts,
 ): Population {
-  return buildPopulation({
+  const repository = repositoryName(git.remotes);
+  const forge = github ? forgePullRequests(github, repository) : null;
+  const pop = buildPopulation({
     git,
     evidence,
     config,
     now,
     since: git.since ? new Date(git.since) : null,
     until: new Date(git.until),
+    ...(forge && 'pullRequests' in forge
+      ? { pullRequests: forge.pullRequests, repository: forge.repository }
+      : {}),
   });
+  if (forge && 'reason' in forge) pop.warnings.push(forge.reason);
+  return pop;
 }

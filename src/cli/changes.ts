@@ -2,14 +2,17 @@ import path from 'node:path';
 import {
   buildPopulation,
   collectEvidence,
+  forgePullRequests,
   renderPopulation,
+  repositoryName,
   type Population,
   type PopulationFormat,
 } from '../changes/index.js';
 import { loadConfig } from '../config/index.js';
 import { parseSince } from '../engine/index.js';
 import { SourceError, UsageError } from '../errors.js';
-import { isUnavailable } from '../facts/index.js';
+import { isUnavailable, type GithubFacts } from '../facts/index.js';
+import type { SourceContext } from '../sources/index.js';
 import { collectGit } from '../sources/git/index.js';
 import { writeAtomic } from './assess.js';
 import { commandNow } from './record.js';
@@ -23,6 +26,10 @@ export interface ChangesFlags {
   format: PopulationFormat;
   out?: string;
   env?: string[];
+  /** `owner/repo` on GitHub, when not the checkout's origin. */
+  github?: string;
+  /** GitHub Enterprise Server URL. */
+  githubUrl?: string;
 }
 
 /** Reads git history and recorded evidence and builds the change population of the window. */
@@ -32,7 +39,7 @@ export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>
   const now = commandNow();
   const until = flags.until ? parseUntil(flags.until) : now;
   const since = parseSince(flags.since ?? config.window.since, now);
-  const ctx = {
+  const ctx: SourceContext = {
     root,
     since,
     until,
@@ -41,9 +48,10 @@ export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>
     ...(flags.branch ? { branch: flags.branch } : {}),
   };
   // The population needs each scan's summary, not its findings.
-  const [git, evidence] = await Promise.all([
+  const [git, evidence, github] = await Promise.all([
     collectGit(ctx),
     collectEvidence(ctx, { findings: false, strict: true }),
+    githubPullRequests(ctx, flags),
   ]);
   if (isUnavailable(git)) throw new SourceError(`git history of ${root} cannot be read: ${git.reason}`);
   if (isUnavailable(evidence)) throw new SourceError(evidence.reason);
@@ -51,6 +59,9 @@ export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>
     process.stderr.write(
       `greenlight: ${evidence.absent}; the population below is built from git history alone\n`,
     );
+  const repository = repositoryName(git.remotes);
+  const forge = github ? forgePullRequests(github, flags.github ?? repository) : null;
+  if (forge && 'reason' in forge) process.stderr.write(`greenlight: ${forge.reason}\n`);
   return buildPopulation({
     git,
     evidence,
@@ -58,8 +69,34 @@ export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>
     now,
     since,
     until,
+    ...(forge && 'pullRequests' in forge
+      ? { pullRequests: forge.pullRequests, repository: forge.repository }
+      : {}),
     ...(flags.env && flags.env.length > 0 ? { protectedEnvironments: flags.env } : {}),
   });
+}
+
+/**
+ * GitHub facts for the pull requests of the window: with `--github`, or for a checkout whose
+ * origin is on GitHub when credentials are set (GITHUB_TOKEN, or a GitHub App). Why not is said
+ * on stderr only when GitHub was asked for or detected.
+ */
+async function githubPullRequests(
+  ctx: SourceContext,
+  flags: Pick<ChangesFlags, 'github' | 'githubUrl'>,
+): Promise<GithubFacts | null> {
+  const { collectGithub } = await import('../sources/github/index.js');
+  const facts = await collectGithub({
+    ...ctx,
+    github: {
+      ...(flags.github ? { target: flags.github } : {}),
+      ...(flags.githubUrl ? { url: flags.githubUrl } : {}),
+    },
+  });
+  if (!isUnavailable(facts)) return facts;
+  if (flags.github || !/GitHub is not connected/.test(facts.reason))
+    process.stderr.write(`greenlight: no pull-request data from GitHub: ${facts.reason}\n`);
+  return null;
 }
 
 function parseUntil(value: string): Date {

@@ -156,7 +156,12 @@ export async function main(argv: string[]): Promise<number> {
       .option('--until <date>', 'window end (default now)')
       .option('--repo <path>', 'repository working tree', '.')
       .option('--branch <name>', 'protected branch (default: the default branch)')
-      .option('-c, --config <file>', 'config file');
+      .option('-c, --config <file>', 'config file')
+      .option(
+        '--github <owner/repo>',
+        'read pull requests from GitHub (default: the origin, when GITHUB_TOKEN is set)',
+      )
+      .option('--github-url <url>', 'GitHub Enterprise Server URL (default: github.com)');
   windowed(
     program
       .command('changes')

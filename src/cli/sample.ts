@@ -25,6 +25,8 @@ export interface SampleFlags {
   branch?: string;
   config?: string;
   out?: string;
+  github?: string;
+  githubUrl?: string;
 }
 
 export async function run(flags: SampleFlags): Promise<number> {
