@@ -62,7 +62,7 @@ describe('change.independent-approval', () => {
         ],
       }).message,
     ).toMatch(/after the merge/);
-    expect(problem({ reviews: [] }).resource).toBe('acme/api#7');
+    expect(problem({ reviews: [] })).toMatchObject({ outcome: 'fail', resource: 'acme/api#7' });
   });
   it('is not_available when pull requests could not be read, not_applicable when none merged', () => {
     expect(
