@@ -108,10 +108,12 @@ export function evidenceBuilder() {
     },
     /** Any statement (overrides, reviews…), through the same idempotent append. */
     record,
-    async read(): Promise<RecordedEvidence> {
+    /** The evidence facts; with a window, as the loader gives them for that assessment window. */
+    async read(window?: { since: string | null; until: string }): Promise<RecordedEvidence> {
       const store = await open(true);
       try {
-        return await readRecordedEvidence(store);
+        const ev = await readRecordedEvidence(store);
+        return window ? { ...ev, window } : ev;
       } finally {
         await store.close();
       }

@@ -45,9 +45,10 @@ export async function collectEvidence(
     if (opts.strict) throw err;
     return unavailable(`the evidence ledger cannot be opened: ${(err as Error).message}`);
   }
+  const window = { since: ctx.since ? ctx.since.toISOString() : null, until: ctx.until.toISOString() };
   try {
     const read = opts.findings === false ? { findings: false } : {};
-    if (ctx.since === null) return await readRecordedEvidence(store, {}, read);
+    if (ctx.since === null) return { ...(await readRecordedEvidence(store, {}, read)), window };
     const since = ctx.since.getTime();
     const maxSla = Math.max(...Object.values(ctx.config.thresholds.sla));
     const others = PREDICATE_LIST.filter((p) => p !== PREDICATE.scan);
@@ -59,7 +60,7 @@ export async function collectEvidence(
       }),
     ]);
     const all = [...rest, ...scans].sort((a, b) => a.index - b.index);
-    return await toRecordedEvidence(all, store, read);
+    return { ...(await toRecordedEvidence(all, store, read)), window };
   } catch (err) {
     if (opts.strict) throw err;
     return unavailable(`the evidence ledger cannot be read: ${(err as Error).message}`);

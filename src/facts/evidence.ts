@@ -124,6 +124,8 @@ export interface RecordedEvidence {
    * evidence say so (`not_available`), checks that only add it to other facts carry on.
    */
   absent?: string;
+  /** The assessment window the evidence was read for (absent: the whole ledger). */
+  window?: { since: string | null; until: string };
   deployments: DeploymentRecord[];
   scans: ScanRecord[];
   tests: TestRecord[];

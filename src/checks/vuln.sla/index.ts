@@ -70,6 +70,7 @@ export default defineCheck({
     'medium 90, low 180 days from first detection by default (`thresholds.sla`). Keep recording scans ' +
     'with `greenlight record scan` so fixes are seen.',
   evaluate({ evidence }, _options, { config, now }) {
+    if (evidence.absent) return [notAvailable(evidence.absent, 'evidence ledger')];
     if (evidence.scans.length === 0)
       return [
         notAvailable(
@@ -78,8 +79,12 @@ export default defineCheck({
         ),
       ];
     const sla = config.thresholds.sla;
+    // A finding fixed late is a deviation of the window it was fixed in, not of every later one.
+    const from = evidence.window?.since ? Date.parse(evidence.window.since) : -Infinity;
+    const to = evidence.window ? Date.parse(evidence.window.until) : Infinity;
     const findings: Finding[] = [];
     let ok = 0;
+    let lateBefore = 0;
     for (const f of trackFindings(evidence)) {
       const due = f.firstDetected + sla[f.severity] * DAY;
       const where = `${f.ruleId}${f.location ? ` at ${f.location}` : ''} (${f.severity}, ${f.tool})`;
@@ -97,18 +102,23 @@ export default defineCheck({
             { details },
           ),
         );
-      else if (f.fixedAt !== null && f.fixedAt > due)
-        findings.push(
-          fail(`${where} was fixed ${Math.ceil((f.fixedAt - due) / DAY)} days after its SLA`, f.fingerprint, {
-            details,
-          }),
-        );
-      else ok += 1;
+      else if (f.fixedAt !== null && f.fixedAt > due) {
+        if (f.fixedAt < from || f.fixedAt > to) lateBefore += 1;
+        else
+          findings.push(
+            fail(
+              `${where} was fixed ${Math.ceil((f.fixedAt - due) / DAY)} days after its SLA, on ${new Date(f.fixedAt).toISOString().slice(0, 10)}`,
+              f.fingerprint,
+              { details },
+            ),
+          );
+      } else ok += 1;
     }
     if (findings.length === 0)
       findings.push(
         pass(
-          `${ok} finding(s) tracked across ${evidence.scans.length} recorded scans, none past its SLA`,
+          `${ok} finding(s) tracked across ${evidence.scans.length} recorded scans, none past its SLA` +
+            (lateBefore ? `; ${lateBefore} fixed late outside the window` : ''),
           evidence.store,
         ),
       );
