@@ -5,7 +5,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SourceError } from '../src/errors.js';
 import { isUnavailable, type GithubRepository, type Maybe } from '../src/facts/index.js';
-import { apiUrlFor, collectGithubFacts, githubRepoOfRemote } from '../src/sources/github/index.js';
+import {
+  apiUrlFor,
+  collectGithubFacts,
+  githubRepoOfRemote,
+  progressLine,
+} from '../src/sources/github/index.js';
 import { baseScenario, NOW, simulatorHarness, TOKEN } from './github-fixtures.js';
 
 const h = simulatorHarness();
@@ -259,6 +264,37 @@ describe('GitHub source through Octokit against the simulator', () => {
     });
     expect(facts.auth.kind).toBe('app');
     expect(value(facts.settings).login).toBe('acme');
+  });
+
+  it('reads release branches in scope and CODEOWNERS errors when code-owner review is required', async () => {
+    const s = baseScenario();
+    const api = s.repositories![0]!;
+    api.branches = ['release/1.0', 'feature/x'];
+    api.branch_protections = { 'release/1.0': { enforce_admins: true } };
+    api.protection = {
+      required_pull_request_reviews: { required_approving_review_count: 1, require_code_owner_reviews: true },
+    };
+    api.codeowners_errors = [{ line: 3, kind: 'Unknown owner', message: 'Unknown owner on line 3: @ghost' }];
+    const progress: string[] = [];
+    const { facts } = await h.collect(s, {
+      releaseBranches: ['release/*'],
+      progress: (p) => progress.push(progressLine(p, 'acme')),
+    });
+    const repo = facts.repositories.find((r) => r.name === 'api')!;
+    expect(repo.branches.map((b) => b.branch)).toEqual(['main', 'release/1.0']);
+    expect(value(repo.branches[1]!.protection)).toMatchObject({
+      protected: true,
+      sources: [{ kind: 'classic' }],
+    });
+    expect(value(repo.codeownersErrors!)).toEqual([
+      {
+        path: '.github/CODEOWNERS',
+        line: 3,
+        kind: 'Unknown owner',
+        message: 'Unknown owner on line 3: @ghost',
+      },
+    ]);
+    expect(progress.at(-1)).toMatch(/^GitHub acme: 2\/2 repositories · \d+ requests · rate limit \d+ left$/);
   });
 
   it('recognises GitHub remotes', () => {
