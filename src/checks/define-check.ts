@@ -23,8 +23,10 @@ export interface CheckContext {
 }
 
 type Needed<N extends FactKey> = { [K in N]: FactMap[K] };
+/** Facts a check reads when they are available (e.g. GitHub settings next to workflow files). */
+type Used<U extends FactKey> = { [K in U]?: FactMap[K] };
 
-export interface CheckDefinition<N extends FactKey = FactKey, O = unknown> {
+export interface CheckDefinition<N extends FactKey = FactKey, O = unknown, U extends FactKey = never> {
   /** Stable public id; equals the folder name and a catalog entry. */
   id: string;
   title: string;
@@ -32,16 +34,21 @@ export interface CheckDefinition<N extends FactKey = FactKey, O = unknown> {
   controls: string[];
   /** Facts that must all be available; otherwise the result is `not_available` with the source's reason. */
   needs: readonly N[];
+  /**
+   * Facts used when available and omitted (undefined) when not: for checks that one source can
+   * decide alone and another can refine, such as `scan.secrets` (workflows, or push protection).
+   */
+  uses?: readonly U[];
   /** Per-check options from `checks.<id>` in config, with defaults. */
   options?: z.ZodType<O>;
   remediation: string;
-  evaluate(facts: Needed<N>, options: O, ctx: CheckContext): Finding[];
+  evaluate(facts: Needed<N> & Used<U>, options: O, ctx: CheckContext): Finding[];
 }
 
 /** Identity function that keeps `needs` and `options` typed for `evaluate`. */
-export function defineCheck<N extends FactKey, O = Record<string, never>>(
-  def: CheckDefinition<N, O>,
-): CheckDefinition<N, O> {
+export function defineCheck<N extends FactKey, O = Record<string, never>, U extends FactKey = never>(
+  def: CheckDefinition<N, O, U>,
+): CheckDefinition<N, O, U> {
   return def;
 }
 
@@ -64,7 +71,7 @@ export const notAvailable = (message: string, resource: string, extra?: Extra): 
   make('not_available', message, resource, extra);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyCheck = CheckDefinition<any, any>;
+export type AnyCheck = CheckDefinition<any, any, any>;
 /** An `error` result raised by the check itself, e.g. for an input file it cannot read. */
 export const errorResult = (message: string, resource: string, extra?: Extra): Finding =>
   make('error', message, resource, extra);

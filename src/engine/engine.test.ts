@@ -89,6 +89,24 @@ describe('evaluateChecks', () => {
     expect(results[0]!.message).toMatch(/checks\.pipeline\.actions-pinned\.failOn/);
   });
 
+  it('passes optional facts (uses) only when they are available', () => {
+    const seen: unknown[] = [];
+    const optional = defineCheck({
+      ...pinned,
+      options: undefined,
+      id: 'scan.secrets',
+      uses: ['git'],
+      evaluate: (facts) => {
+        seen.push(facts.git);
+        return [pass('ok', 'x')];
+      },
+    });
+    evaluateChecks([optional], { workflows, git: unavailable('no git') }, { config: config(), now });
+    expect(seen).toEqual([undefined]);
+    const results = evaluateChecks([optional], { workflows }, { config: config(), now });
+    expect(results[0]!.outcome).toBe('pass');
+  });
+
   it('applies severity overrides', () => {
     const results = evaluateChecks(
       [pinned],

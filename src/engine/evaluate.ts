@@ -26,6 +26,10 @@ function runCheck(check: AnyCheck, facts: CollectedFacts, ctx: CheckContext): Fi
     if (isUnavailable(value)) return [missing(value.reason)];
     input[key] = value;
   }
+  for (const key of (check.uses ?? []) as FactKey[]) {
+    const value = facts[key];
+    if (value !== undefined && !isUnavailable(value)) input[key] = value;
+  }
   let options: unknown = {};
   if (check.options) {
     const parsed = check.options.safeParse(ctx.config.checks[check.id] ?? {});

@@ -65,7 +65,7 @@ export async function assess(opts: AssessOptions = {}): Promise<AssessRun> {
 
   const registry = opts.checks ?? CHECK_REGISTRY;
   const selected = registry.filter((c) => !config.disabled.includes(c.id) && selectedBy(c.id, opts.only));
-  const needed = new Set<FactKey>(selected.flatMap((c) => c.needs as FactKey[]));
+  const needed = new Set<FactKey>(selected.flatMap((c) => [...c.needs, ...(c.uses ?? [])] as FactKey[]));
   // The subject's name comes from git remotes, so git is read whenever it is available cheaply.
   const facts = await collect(needed, {
     root,
