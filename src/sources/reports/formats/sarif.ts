@@ -120,8 +120,6 @@ interface RunContext {
   byId: Map<string, SarifRule>;
   /** Artifact URIs by index, once the run's `artifacts` have been read. */
   artifacts?: (string | undefined)[];
-  /** Normalized paths by URI: results share a few thousand files, so findings share the strings. */
-  paths: Map<string, string>;
   /** `originalUriBaseIds` that are absolute file URIs, ending with `/`. */
   bases: Map<string, string>;
   /** Identifiers per rule, computed once (rule-less ids by id). */
@@ -149,7 +147,6 @@ export function sarifReader(options: ReaderOptions): JsonFormatReader {
         scanType: options.scanType ?? scanTypeForTool(driver.name),
         components,
         byId,
-        paths: new Map(),
         bases: new Map(
           Object.entries(header.originalUriBaseIds ?? {}).flatMap(([id, b]) =>
             b.uri && /^file:/i.test(b.uri) ? [[id, b.uri.endsWith('/') ? b.uri : b.uri + '/'] as const] : [],
@@ -215,16 +212,6 @@ function ruleIds(ctx: RunContext, id: string, rule: SarifRule | undefined): stri
     else if (!rule) ctx.ids.set(id, ids);
   }
   return ids;
-}
-
-function internPath(ctx: RunContext, uri: string, root: string | undefined): string {
-  let path = ctx.paths.get(uri);
-  if (path === undefined) {
-    path = normalizePath(uri, root);
-    // A report naming more files than this is rare; stop caching rather than grow without bound.
-    if (ctx.paths.size < 100_000) ctx.paths.set(uri, path);
-  }
-  return path;
 }
 
 function findRule(ctx: RunContext, result: SarifResult, ruleId: string | undefined): SarifRule | undefined {
@@ -294,7 +281,7 @@ function normalizeResult(
   const base =
     baseId && options.root && uri && !/^[a-z][a-z0-9+.-]*:/i.test(uri) ? ctx.bases.get(baseId) : undefined;
   if (base) uri = base + uri;
-  const path = uri ? internPath(ctx, uri, options.root) : undefined;
+  const path = uri ? normalizePath(uri, options.root) : undefined;
   const line = physical?.region?.startLine;
   const column = physical?.region?.startColumn;
   const logical = loc?.logicalLocations?.[0];
