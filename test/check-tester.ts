@@ -8,6 +8,8 @@ export interface RunOptions {
   now?: Date;
   /** Raw options as they would appear under `checks.<id>` in config. */
   options?: Record<string, unknown>;
+  /** The subject's name, as the engine passes it (`owner/repo`). */
+  repository?: string;
 }
 
 /**
@@ -21,6 +23,7 @@ export function runCheck(check: AnyCheck, facts: Partial<FactMap>, opts: RunOpti
   const findings = check.evaluate(facts as never, options, {
     config,
     now: opts.now ?? new Date('2026-11-01T00:00:00Z'),
+    ...(opts.repository !== undefined ? { repository: opts.repository } : {}),
   });
   if (!isDeepStrictEqual(before, facts)) throw new Error(`${check.id} mutated its facts`);
   if (!Array.isArray(findings) || findings.length === 0) throw new Error(`${check.id} returned no result`);

@@ -20,6 +20,8 @@ export interface CheckContext {
   config: Config;
   /** The evaluation instant; checks never read the clock themselves. */
   now: Date;
+  /** The subject's name (`owner/repo` when known), e.g. to apply `scans.classes`. */
+  repository?: string;
 }
 
 type Needed<N extends FactKey> = { [K in N]: FactMap[K] };

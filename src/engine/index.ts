@@ -78,8 +78,9 @@ export async function assess(opts: AssessOptions = {}): Promise<AssessRun> {
   });
 
   const implemented = new Set(registry.map((c) => c.id));
+  const subject = subjectOf(root, facts, opts.github?.target);
   const results = [
-    ...evaluateChecks(selected, facts, { config, now }),
+    ...evaluateChecks(selected, facts, { config, now, repository: subject.name }),
     ...(opts.only ? [] : unimplementedResults(implemented, config)),
   ];
   const checks = summarizeChecks(results, implemented);
@@ -92,7 +93,7 @@ export async function assess(opts: AssessOptions = {}): Promise<AssessRun> {
     schemaVersion: '1.0',
     tool: { name: 'greenlight', version: toolVersion() },
     generatedAt: now.toISOString(),
-    subject: subjectOf(root, facts, opts.github?.target),
+    subject,
     window: { since: since ? since.toISOString() : null, until: until.toISOString() },
     config: { file: loaded.file, sha256: createHash('sha256').update(loaded.text).digest('hex') },
     maturity: computeMaturity(checks, controls, results, signals),

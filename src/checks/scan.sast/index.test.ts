@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
+import { cleanupRepos, createRepo, isolateGitConfig } from '../../../test/git-repo.js';
 import { configSchema } from '../../config/index.js';
+import { assess } from '../../engine/index.js';
+import changeNoDirectPush from '../change.no-direct-push/index.js';
 import type { WorkflowSet } from '../../facts/index.js';
 import { makeJob, makeWorkflow } from '../../scanners/index.js';
 import check from './index.js';
@@ -66,5 +71,54 @@ describe('scan.sast', () => {
     const findings = runCheck(check, { workflows: set() }, { config });
     expect(outcomes(findings)).toEqual(['not_applicable']);
     expect(findings[0]?.message).toMatch(/not required by config/);
+  });
+
+  it('applies scans.classes to the repository the engine names', () => {
+    const config = configSchema.parse({
+      scans: { classes: [{ name: 'docs', repositories: ['acme/docs-*'], required: ['secrets'] }] },
+    });
+    const none = set(
+      makeWorkflow('.github/workflows/ci.yml', ['pull_request'], [makeJob('t', [{ run: 'npm test' }])]),
+    );
+    const docs = runCheck(check, { workflows: none }, { config, repository: 'acme/docs-site' });
+    expect(outcomes(docs)).toEqual(['not_applicable']);
+    expect(outcomes(runCheck(check, { workflows: none }, { config, repository: 'acme/api' }))).toEqual([
+      'fail',
+    ]);
+    // Without a name, scans.required (sast included) applies.
+    expect(outcomes(runCheck(check, { workflows: none }, { config }))).toEqual(['fail']);
+  });
+});
+
+describe('scan.sast through the engine', () => {
+  isolateGitConfig();
+  afterAll(cleanupRepos);
+
+  async function assessRepo(remote: string) {
+    const repo = createRepo();
+    mkdirSync(path.join(repo.dir, '.github', 'workflows'), { recursive: true });
+    writeFileSync(
+      path.join(repo.dir, '.github', 'workflows', 'ci.yml'),
+      'on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n',
+    );
+    writeFileSync(
+      path.join(repo.dir, 'greenlight.yml'),
+      "scans:\n  classes:\n    - name: docs\n      repositories: ['acme/docs-*']\n      required: [secrets]\n",
+    );
+    repo.commit({ subject: 'CI' });
+    repo.git(['remote', 'add', 'origin', remote]);
+    const run = await assess({
+      root: repo.dir,
+      checks: [check, changeNoDirectPush],
+      only: ['scan.sast', 'change.no-direct-push'],
+    });
+    return run.assessment.results.filter((r) => r.checkId === 'scan.sast');
+  }
+
+  it('names the subject from the origin remote, so its class applies', async () => {
+    const docs = await assessRepo('git@github.com:acme/docs-site.git');
+    expect(docs.map((r) => r.outcome)).toEqual(['not_applicable']);
+    const api = await assessRepo('https://github.com/acme/api.git');
+    expect(api.map((r) => r.outcome)).toEqual(['fail']);
   });
 });

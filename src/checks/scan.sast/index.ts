@@ -22,7 +22,7 @@ export default defineCheck({
     'Run static analysis on pull_request and let it fail the build: e.g. a CodeQL workflow (github/codeql-action/analyze) or a job running `semgrep ci`. Remove continue-on-error / allow_failure / `|| true` from that job, and make it a required status check.',
   evaluate({ workflows }, _options, ctx) {
     const cov = coverageOf(scansInWorkflows(workflows), 'sast');
-    const required = requiredScanTypes(ctx.config).includes('sast');
+    const required = requiredScanTypes(ctx.config, ctx.repository).includes('sast');
     const [first] = cov.gating;
     if (first)
       return [

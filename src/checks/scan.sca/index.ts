@@ -31,7 +31,10 @@ export default defineCheck({
     const ecosystems = [...new Set(manifests.map((m) => m.ecosystem))].join(', ');
     const cov = coverageOf(scansInWorkflows(workflows), 'sca');
     const resource = ciResource(workflows);
-    if (!requiredScanTypes(ctx.config, repoFiles.repository).includes('sca') && !cov.gating.length)
+    if (
+      !requiredScanTypes(ctx.config, repoFiles.repository ?? ctx.repository).includes('sca') &&
+      !cov.gating.length
+    )
       return [
         notApplicable(
           `Dependency scanning ${cov.all.length ? `(${scannerNames(cov.all)}) does not gate pull requests` : 'does not run in CI'}; it is not required by config (scans.required)`,

@@ -64,4 +64,16 @@ describe('scan.secrets', () => {
     const findings = runCheck(check, { workflows: set() }, { config });
     expect(outcomes(findings)).toEqual(['not_applicable']);
   });
+
+  it('applies scans.classes to the repository the engine names', () => {
+    const config = configSchema.parse({
+      scans: { classes: [{ name: 'internal tools', repositories: ['acme/tool-*'], required: ['sast'] }] },
+    });
+    expect(outcomes(runCheck(check, { workflows: set() }, { config, repository: 'acme/tool-x' }))).toEqual([
+      'not_applicable',
+    ]);
+    expect(outcomes(runCheck(check, { workflows: set() }, { config, repository: 'acme/api' }))).toEqual([
+      'fail',
+    ]);
+  });
 });

@@ -26,7 +26,7 @@ export default defineCheck({
     const all = scansInWorkflows(workflows).filter((u) => u.type === 'secrets');
     const onChange = all.filter(onEveryChange);
     const gating = onChange.filter((u) => u.blocking);
-    const required = requiredScanTypes(ctx.config).includes('secrets');
+    const required = requiredScanTypes(ctx.config, ctx.repository).includes('secrets');
     const [first] = gating;
     if (first)
       return [
