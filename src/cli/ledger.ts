@@ -58,6 +58,10 @@ export function registerLedgerCommands(program: Command, run: Runner): void {
     )
     .option('--deep', "also run the database's own consistency check")
     .option('--key <file...>', 'trust these public keys (PEM) instead of .greenlight/keys')
+    .option(
+      '--checkpoint <file...>',
+      'checkpoints kept outside the database: each must be consistent with the log',
+    )
     .action(action(verify));
   common(
     ledger.command('checkpoint').description('Sign and store a checkpoint at the current size; print it'),
@@ -195,12 +199,22 @@ export async function status(flags: Common): Promise<number> {
 }
 
 export async function verify(
-  flags: Common & { signatures: 'all' | 'checkpoints'; deep?: boolean; key?: string[] },
+  flags: Common & {
+    signatures: 'all' | 'checkpoints';
+    deep?: boolean;
+    key?: string[];
+    checkpoint?: string[];
+  },
 ): Promise<number> {
   const { ledger } = await open(flags, flags.key ? { keys: flags.key } : {});
   try {
+    const { readFileSync, existsSync } = await import('node:fs');
+    const witnesses = (flags.checkpoint ?? []).map((file) => {
+      if (!existsSync(file)) throw new UsageError(`${file}: checkpoint file not found`);
+      return readFileSync(file, 'utf8');
+    });
     const started = Date.now();
-    const report = await ledger.verify({ signatures: flags.signatures, deep: flags.deep });
+    const report = await ledger.verify({ signatures: flags.signatures, deep: flags.deep, witnesses });
     const seconds = (Date.now() - started) / 1000;
     out(flags, report, () => {
       const lines = [

@@ -25,8 +25,6 @@ export interface EnvelopeResults {
   problems: (string | null)[];
   /** Per entry: blob digests named in predicate.blobs (hex). */
   blobs: string[][];
-  /** Statements the verifier needs in full (prune and legal-hold records). */
-  specials: { seq: number; statement: unknown }[];
   signaturesChecked: number;
 }
 
@@ -38,18 +36,15 @@ export interface CheckDeps {
 export function checkEnvelopes(
   batch: EnvelopeBatch,
   keys: Map<string, KeyObject>,
-  specialTypes: string[],
   deps: CheckDeps,
 ): EnvelopeResults {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const problems: (string | null)[] = [];
   const blobs: string[][] = [];
-  const specials: { seq: number; statement: unknown }[] = [];
   let signaturesChecked = 0;
   const b64 = /^[A-Za-z0-9+/]*={0,2}$/;
   const hex64 = /^[0-9a-f]{64}$/;
   for (let i = 0; i < batch.seqs.length; i++) {
-    const seq = batch.seqs[i] as number;
     const bytes = batch.envelopes.subarray(batch.offsets[i] as number, batch.offsets[i + 1] as number);
     const found: string[] = [];
     blobs.push(found);
@@ -88,7 +83,6 @@ export function checkEnvelopes(
           if (typeof h === 'string' && hex64.test(h)) found.push(h);
         }
       }
-      if (specialTypes.includes(statement.predicateType)) specials.push({ seq, statement });
       if (batch.checkSignature[i] === 1) {
         signaturesChecked++;
         const type = Buffer.from(env.payloadType, 'utf8');
@@ -130,5 +124,5 @@ export function checkEnvelopes(
     }
     problems.push(problem);
   }
-  return { problems, blobs, specials, signaturesChecked };
+  return { problems, blobs, signaturesChecked };
 }

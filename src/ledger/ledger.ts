@@ -309,10 +309,15 @@ export async function appendPrepared(
   also?: (tx: LedgerWriter, seqs: number[]) => Promise<void>,
 ): Promise<RecordResult> {
   const signer = requireSigner(ctx);
-  const recordedAt = ctx.now().toISOString();
   return ctx.store.ledger.write(async (tx) => {
     await registerKeyAndOrigin(ctx, tx, signer);
     const size = await tx.treeSize();
+    // Taken under the lock and never before the previous entry's, so recording times only grow.
+    let recordedAt = ctx.now().toISOString();
+    if (size > 0) {
+      const [last] = await tx.entries(size - 1, size);
+      if (last && last.recorded_at > recordedAt) recordedAt = last.recorded_at;
+    }
     const existing = new Map<string, number>();
     for (const row of await tx.entriesByPayloadDigest(prepared.map((p) => p.payloadDigest))) {
       const hex = row.payload_sha256.toString('hex');

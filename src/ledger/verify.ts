@@ -6,6 +6,7 @@ import { openCheckpoint } from './checkpoint.js';
 import type { EnvelopeBatch, EnvelopeResults } from './envelope-check.js';
 import type { LedgerContext } from './ledger.js';
 import { EMPTY_ROOT, foldRight, leafHash, nodeHash, rootAt, subtreeBlocks } from './merkle.js';
+import { keyIdOf } from './keys.js';
 import { PREDICATE_TYPES } from './statement.js';
 import { inlineRunner, workerRunner, type CheckRunner } from './workers.js';
 
@@ -34,6 +35,11 @@ export interface VerifyOptions {
    * function of its key). Long-running callers that verify repeatedly pass one Map.
    */
   cache?: Map<string, string[]> | undefined;
+  /**
+   * Signed checkpoints kept outside the database (note texts). Each must be consistent with the
+   * log: this is what detects a cut tail, which the database alone cannot prove.
+   */
+  witnesses?: string[] | undefined;
   /** Issues kept in the report (default 1,000; the count covers all). */
   maxIssues?: number | undefined;
 }
@@ -55,6 +61,9 @@ export interface VerifyIssue {
     | 'blob-missing'
     | 'prune'
     | 'orphan'
+    | 'hold'
+    | 'entry-order'
+    | 'entry-duplicate'
     | 'database';
   message: string;
 }
@@ -77,6 +86,8 @@ export interface VerifyReport {
   issues: VerifyIssue[];
   /** The issue with the lowest entry number (else the first found). */
   firstBad: VerifyIssue | null;
+  /** Milliseconds per phase, for benchmarks and slow-ledger diagnosis. */
+  timings: Record<string, number>;
 }
 
 interface PruneStatement {
@@ -96,6 +107,13 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
     if (issues.length < maxIssues) issues.push({ seq, kind, message });
   };
 
+  const timings: Record<string, number> = {};
+  let lap = performance.now();
+  const mark = (phase: string) => {
+    const now = performance.now();
+    timings[phase] = Math.round((now - lap) * 10) / 10;
+    lap = now;
+  };
   const size = await store.treeSize();
   const trustKey = ctx.trusted
     .map((k) => k.keyId)
@@ -118,18 +136,17 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
   }
 
   const workers = opts.workers ?? (size >= 20_000 ? Math.max(1, availableParallelism()) : 0);
-  const specialTypes = [PREDICATE_TYPES.prune];
-  const runner: CheckRunner =
-    workers > 0 ? workerRunner(workers, ctx.trusted, specialTypes) : inlineRunner(ctx.trusted, specialTypes);
+  const runner: CheckRunner = workers > 0 ? workerRunner(workers, ctx.trusted) : inlineRunner(ctx.trusted);
 
   const leaves = Buffer.alloc(size * 32);
   const referenced = new Map<string, number>(); // blob digest → first unpruned entry naming it
-  const pruneStatements = new Map<number, PruneStatement>();
   let signaturesChecked = 0;
   let signaturesVouched = 0;
   let prunedEntries = 0;
+  let lastRecordedAt = '';
 
   const compareRefs = (seq: number, named: string[], rows: string[] | undefined) => {
+    if (named.length === 0 && rows === undefined) return; // most entries have no blobs
     const a = [...new Set(named)].sort();
     const b = [...new Set(rows ?? [])].sort();
     if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
@@ -156,15 +173,25 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
         }
         expected = row.seq + 1;
         const { seq } = row;
+        if (row.recorded_at < lastRecordedAt) {
+          issue(
+            seq,
+            'entry-order',
+            `entry ${seq}: recorded at ${row.recorded_at}, before the entry preceding it`,
+          );
+        }
+        lastRecordedAt = row.recorded_at;
         if (row.envelope) {
           const lh = leafHash(row.envelope);
           lh.copy(leaves, seq * 32);
           if (!lh.equals(row.leaf_hash)) {
             issue(seq, 'leaf', `entry ${seq}: the envelope does not match its leaf hash (entry altered)`);
           }
-          const key = `${row.leaf_hash.toString('hex')}|${row.payload_sha256.toString('hex')}|${row.predicate_type}|${
-            seq < vouchedUpTo ? 'v' : trustKey
-          }`;
+          const key = opts.cache
+            ? `${row.leaf_hash.toString('base64')}${row.payload_sha256.toString('base64')}${row.predicate_type}|${
+                seq < vouchedUpTo ? 'v' : trustKey
+              }`
+            : '';
           const cached = opts.cache?.get(key);
           if (cached) {
             if (seq < vouchedUpTo) signaturesVouched++;
@@ -206,7 +233,6 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
           opts.cache?.set(key, res.blobs[i] as string[]);
           compareRefs(row.seq, res.blobs[i] as string[], refs.get(row.seq));
         });
-        for (const s of res.specials) pruneStatements.set(s.seq, readPrune(s.statement));
       });
       inflight.add(job);
       void job.finally(() => inflight.delete(job));
@@ -216,11 +242,13 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
   } finally {
     await runner.close();
   }
-  // Prune statements served from the cache were not re-read; fetch them now (they are few).
-  await loadMissingPruneStatements(ctx, pruneStatements);
+  const admin = await loadAdminStatements(ctx);
+  const pruneStatements = admin.prunes;
 
+  mark('entries');
   // ---- the tree: recompute every level and compare with the stored hashes
   const levels = buildLevels(leaves, size);
+  mark('levels');
   const seen = levels.map((l) => new Uint8Array(l.length / 32));
   let afterLevel = 0;
   let afterIdx = -1;
@@ -258,6 +286,7 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
   const rootOf = (n: number) => rootFromLevels(levels, n);
   const root = rootOf(size);
 
+  mark('storedHashes');
   // ---- checkpoints: signed by a trusted key, for this origin, consistent with the recomputed tree
   const checkpoints = await store.checkpoints();
   let latestCheckpoint: number | null = null;
@@ -287,6 +316,36 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       issue(null, 'checkpoint', err.message);
     }
   }
+  if (size > 0 && checkpoints.length === 0) {
+    issue(
+      null,
+      'checkpoint',
+      `the ledger has ${size} entries but no signed checkpoint (checkpoints removed)`,
+    );
+  }
+  for (const [i, text] of (opts.witnesses ?? []).entries()) {
+    // checkpoints kept outside the database: the only defence against a rewritten or cut tail
+    const where = `kept checkpoint ${i + 1}`;
+    try {
+      const cp = openCheckpoint(text, ctx.origin, ctx.trusted, where);
+      if (cp.treeSize > size) {
+        issue(
+          size,
+          'checkpoint',
+          `${where} covers ${cp.treeSize} entries but the ledger has ${size}: entries were removed`,
+        );
+      } else if (!rootOf(cp.treeSize).equals(cp.rootHash)) {
+        issue(
+          null,
+          'checkpoint',
+          `${where} (size ${cp.treeSize}) does not match the log: the log was rewritten or forked`,
+        );
+      }
+    } catch (err) {
+      if (!(err instanceof LedgerIntegrityError)) throw err;
+      issue(null, 'checkpoint', err.message);
+    }
+  }
   if (vouchedUpTo > 0 && (latestCheckpoint === null || latestCheckpoint < vouchedUpTo)) {
     issue(
       null,
@@ -295,6 +354,7 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
     );
   }
 
+  mark('checkpoints');
   // ---- blobs: each decodes to its address; each one an unpruned entry names is present
   const present = new Set<string>();
   let blobCount = 0;
@@ -320,6 +380,7 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
     if (!present.has(hex)) issue(seq, 'blob-missing', `entry ${seq}: blob sha256:${hex} is missing`);
   }
 
+  mark('blobs');
   // ---- every pruned payload and blob is covered by a signed prune statement
   for (const row of await store.prunes()) {
     if (row.seq >= size) continue; // counted as an orphan below
@@ -336,6 +397,80 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
     }
   }
 
+  // …and every prune statement's entries and blobs carry its prune records (none removed)
+  const markerOf = new Map((await store.prunes()).map((p) => [p.seq, p.prune_seq]));
+  const blobMarkers = new Set(
+    (await store.blobPrunes()).map((p) => `${p.digest.toString('hex')}@${p.prune_seq}`),
+  );
+  for (const [pseq, st] of pruneStatements) {
+    for (const [a, b] of st.entries) {
+      for (let seq = Math.max(0, a); seq < Math.min(b, size); seq++) {
+        if (markerOf.get(seq) !== pseq) {
+          issue(seq, 'prune', `entry ${seq}: pruned by statement ${pseq}, but its prune record is missing`);
+        }
+      }
+    }
+    for (const hex of st.blobs) {
+      if (!blobMarkers.has(`${hex}@${pseq}`)) {
+        issue(
+          pseq,
+          'prune',
+          `blob sha256:${hex}: pruned by statement ${pseq}, but its prune record is missing`,
+        );
+      }
+    }
+  }
+
+  // ---- legal holds: the table and the signed hold statements tell the same story
+  const holdRows = await store.holds();
+  const holdKeys = new Set(holdRows.map((h) => `${h.hold_id}|${h.action}|${h.statement_seq}`));
+  for (const h of holdRows) {
+    const st = admin.holds.get(h.statement_seq);
+    if (!st || st.holdId !== h.hold_id || st.action !== h.action) {
+      issue(
+        h.statement_seq,
+        'hold',
+        `legal hold ${h.hold_id} (${h.action}) is not backed by its signed statement`,
+      );
+    }
+  }
+  for (const [seq, st] of admin.holds) {
+    if (!holdKeys.has(`${st.holdId}|${st.action}|${seq}`)) {
+      issue(
+        seq,
+        'hold',
+        `entry ${seq}: legal hold ${st.holdId} (${st.action}) is missing from the hold table`,
+      );
+    }
+  }
+
+  // ---- keys and log metadata
+  const keyRows = await store.keys();
+  for (const k of keyRows) {
+    if (keyIdOf(k.public_key) !== k.key_id)
+      issue(null, 'database', `key ${k.key_id.slice(0, 16)}…: id does not match the key`);
+  }
+  const trustedIds = new Set(ctx.trusted.map((k) => k.keyId));
+  if (size > 0 && !keyRows.some((k) => trustedIds.has(k.key_id))) {
+    issue(
+      null,
+      'database',
+      'no trusted key is registered in the ledger key table (rows removed or wrong key)',
+    );
+  }
+  const meta = await store.meta();
+  if (meta.format === undefined || (size > 0 && meta.origin === undefined)) {
+    issue(null, 'database', 'the ledger metadata (format, origin) is missing');
+  }
+  for (const dup of await store.duplicatePayloads()) {
+    issue(
+      dup.seq,
+      'entry-duplicate',
+      `entry ${dup.seq}: the same statement is recorded twice (a copied entry)`,
+    );
+  }
+
+  mark('records');
   const orphans = await store.orphans(size);
   if (orphans.payloads + orphans.refs + orphans.prunes > 0) {
     issue(
@@ -345,6 +480,7 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
         `${orphans.payloads} payloads, ${orphans.refs} blob references, ${orphans.prunes} prune records (entries removed)`,
     );
   }
+  mark('other');
   if (opts.deep) {
     for (const problem of await store.quickCheck()) issue(null, 'database', `database check: ${problem}`);
   }
@@ -359,6 +495,8 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
     'blob',
     'blob-missing',
     'prune',
+    'entry-order',
+    'entry-duplicate',
   ]);
   const rank = (i: VerifyIssue) => (ENTRY_KINDS.has(i.kind) ? 0 : 1);
   const withSeq = issues
@@ -380,6 +518,7 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
     issueCount,
     issues,
     firstBad: withSeq[0] ?? issues[0] ?? null,
+    timings,
   };
 }
 
@@ -418,34 +557,47 @@ function packBatch(rows: FullEntryRow[], vouchedUpTo: number): EnvelopeBatch {
   };
 }
 
-function readPrune(statement: unknown): PruneStatement {
-  const p = (statement as { predicate?: { entries?: unknown; blobs?: unknown } }).predicate ?? {};
-  const entries = Array.isArray(p.entries)
-    ? p.entries.filter(
+function readPrune(predicate: Record<string, unknown>): PruneStatement {
+  const entries = Array.isArray(predicate.entries)
+    ? predicate.entries.filter(
         (r): r is [number, number] =>
           Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'number',
       )
     : [];
-  const blobs = Array.isArray(p.blobs) ? p.blobs.filter((b): b is string => typeof b === 'string') : [];
+  const blobs = Array.isArray(predicate.blobs)
+    ? predicate.blobs.filter((b): b is string => typeof b === 'string')
+    : [];
   return { entries, blobs };
 }
 
-async function loadMissingPruneStatements(ctx: LedgerContext, known: Map<number, PruneStatement>) {
-  const seqs = new Set<number>();
-  for (const r of await ctx.store.ledger.prunes()) seqs.add(r.prune_seq);
-  for (const r of await ctx.store.ledger.blobPrunes()) seqs.add(r.prune_seq);
-  for (const seq of seqs) {
-    if (known.has(seq)) continue;
-    const [row] = await ctx.store.ledger.entries(seq, seq + 1);
-    if (!row?.envelope || row.predicate_type !== PREDICATE_TYPES.prune) continue;
-    if (!leafHash(row.envelope).equals(row.leaf_hash)) continue; // reported as altered
-    try {
-      const env = JSON.parse(row.envelope.toString('utf8')) as { payload: string };
-      known.set(seq, readPrune(JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8'))));
-    } catch {
-      // reported by the envelope checks
+/**
+ * Prune and legal-hold statements, read in full (they are few). Their envelopes are checked
+ * like every other entry by the main pass; an altered one is skipped here.
+ */
+async function loadAdminStatements(ctx: LedgerContext) {
+  const prunes = new Map<number, PruneStatement>();
+  const holds = new Map<number, { holdId: unknown; action: unknown }>();
+  for (const type of [PREDICATE_TYPES.prune, PREDICATE_TYPES.legalHold]) {
+    for (const e of await ctx.store.ledger.findEntries({ predicateType: type })) {
+      const [row] = await ctx.store.ledger.entries(e.seq, e.seq + 1);
+      if (!row?.envelope || !leafHash(row.envelope).equals(row.leaf_hash)) continue;
+      let predicate: Record<string, unknown>;
+      try {
+        const env = JSON.parse(row.envelope.toString('utf8')) as { payload: string };
+        const st = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as {
+          predicateType?: unknown;
+          predicate?: Record<string, unknown>;
+        };
+        if (st.predicateType !== type || !st.predicate) continue;
+        predicate = st.predicate;
+      } catch {
+        continue;
+      }
+      if (type === PREDICATE_TYPES.prune) prunes.set(e.seq, readPrune(predicate));
+      else holds.set(e.seq, { holdId: predicate.holdId, action: predicate.action });
     }
   }
+  return { prunes, holds };
 }
 
 /** levels[0] = leaves; levels[l] = hashes of the complete subtrees of 2^l leaves. */

@@ -12,10 +12,10 @@ export interface CheckRunner {
   close(): Promise<void>;
 }
 
-export function inlineRunner(keys: PublicKey[], specialTypes: string[]): CheckRunner {
+export function inlineRunner(keys: PublicKey[]): CheckRunner {
   const map = new Map(keys.map((k) => [k.keyId, k.key]));
   return {
-    run: async (batch) => checkEnvelopes(batch, map, specialTypes, crypto),
+    run: async (batch) => checkEnvelopes(batch, map, crypto),
     close: async () => {},
   };
 }
@@ -28,18 +28,17 @@ const keys = new Map(workerData.keys.map((k) => [k.keyId,
   crypto.createPublicKey({ key: Buffer.from(k.spki), format: 'der', type: 'spki' })]));
 parentPort.on('message', (m) => {
   try {
-    parentPort.postMessage({ id: m.id, result: check(m.batch, keys, workerData.specialTypes, crypto) });
+    parentPort.postMessage({ id: m.id, result: check(m.batch, keys, crypto) });
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
   }
 });
 `;
 
-export function workerRunner(count: number, keys: PublicKey[], specialTypes: string[]): CheckRunner {
+export function workerRunner(count: number, keys: PublicKey[]): CheckRunner {
   const source = WORKER_SOURCE(checkEnvelopes.toString());
   const workerData = {
     keys: keys.map((k) => ({ keyId: k.keyId, spki: k.key.export({ type: 'spki', format: 'der' }) })),
-    specialTypes,
   };
   type Pending = { resolve: (r: EnvelopeResults) => void; reject: (e: Error) => void };
   const workers = Array.from({ length: count }, () => {

@@ -72,6 +72,8 @@ export interface LedgerReader {
   holds(): Promise<HoldRow[]>;
   /** Unpruned entries recorded before `before` (ISO), ordered by seq, at most `limit` after `afterSeq`. */
   unprunedBefore(before: string, afterSeq: number, limit: number): Promise<EntryRow[]>;
+  /** Entries whose statement digest also belongs to an earlier entry (never written by the ledger). */
+  duplicatePayloads(): Promise<{ seq: number }[]>;
   /** Rows in payload/blob-ref tables whose entry does not exist (seq ≥ size). */
   orphans(size: number): Promise<{ payloads: number; refs: number; prunes: number }>;
 }
@@ -304,6 +306,16 @@ function reader(db: Db): LedgerReader {
         .where('e.seq', '>', afterSeq)
         .orderBy('e.seq')
         .limit(limit)
+        .execute(),
+    duplicatePayloads: () =>
+      db
+        .selectFrom('ledger_entries as a')
+        .innerJoin('ledger_entries as b', (j) =>
+          j.onRef('a.payload_sha256', '=', 'b.payload_sha256').onRef('a.seq', '>', 'b.seq'),
+        )
+        .select('a.seq')
+        .distinct()
+        .orderBy('a.seq')
         .execute(),
     async orphans(size) {
       const count = async (table: 'ledger_payloads' | 'ledger_blob_refs' | 'ledger_prunes') => {
