@@ -61,6 +61,14 @@ describe('malformed reports', () => {
       }),
     );
     expect(err.message).toContain('at /runs/0/results/2/message');
+    const fp = await failure(
+      'bad-fingerprint.sarif',
+      sarifWithResults(3, (r, i) => {
+        if (i === 1) r.partialFingerprints = { primaryLocationLineHash: 42 };
+      }),
+    );
+    expect(fp.message).toContain('at /runs/0/results/1/partialFingerprints');
+    expect(fp.message).toContain('expected an object whose values are strings');
   });
 
   it('reports JSON syntax errors inside a streamed item with its pointer and line', async () => {

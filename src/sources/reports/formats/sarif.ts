@@ -53,6 +53,16 @@ const location = z.object({
     .optional(),
 });
 
+// A map of strings, checked in one call: on every result, z.record's generic machinery costs more.
+const stringMap = z.custom<Record<string, string>>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.values(v as Record<string, unknown>).every((x) => typeof x === 'string'),
+  { error: 'expected an object whose values are strings' },
+);
+
 const resultSchema = z.object({
   ruleId: z.string().optional(),
   ruleIndex: z.number().int().min(-1).optional(),
@@ -69,8 +79,8 @@ const resultSchema = z.object({
   level: level.optional(),
   message,
   locations: z.array(location).optional(),
-  partialFingerprints: z.record(z.string(), z.string()).optional(),
-  fingerprints: z.record(z.string(), z.string()).optional(),
+  partialFingerprints: stringMap.optional(),
+  fingerprints: stringMap.optional(),
   properties,
   suppressions: z.array(z.object({ status: z.string().optional() })).optional(),
   baselineState: z.enum(['new', 'unchanged', 'updated', 'absent']).optional(),
