@@ -3,7 +3,9 @@ import { outcomes, runCheck } from '../../../test/check-tester.js';
 import { cleanupRepos, cloneRepo, createRepo, readHistory } from '../../../test/git-repo.js';
 import { cleanupLedgers, evidenceBuilder, LOCAL, noLedgerEvidence } from '../../../test/issue5-evidence.js';
 import { overrideStatement, reviewStatement, type AppendItem } from '../../changes/index.js';
-import { configSchema } from '../../config/index.js';
+import { configSchema, defaultConfig } from '../../config/index.js';
+import { evaluateChecks } from '../../engine/index.js';
+import { unavailable } from '../../facts/index.js';
 import check from './index.js';
 
 afterAll(cleanupRepos);
@@ -176,6 +178,19 @@ describe('change.emergency-reviewed with the evidence ledger', () => {
     const git = await readHistory(repo, { since: new Date('2026-01-01T00:00:00Z') });
     const f = runCheck(check, { git, evidence: await ev.read() }, { now });
     expect(outcomes(f)).toEqual(['not_applicable']);
+  });
+
+  it('judges the trailers alone when the ledger cannot be read', async () => {
+    const repo = createRepo();
+    repo.commit({
+      subject: 'Hotfix',
+      trailers: { 'Emergency-Change': 'INC-6' },
+      date: '2026-02-01T10:00:00Z',
+    });
+    const facts = { git: await readHistory(repo), evidence: unavailable('cannot reach PostgreSQL') };
+    const results = evaluateChecks([check], facts, { config: defaultConfig(), now });
+    expect(results.map((r) => r.outcome)).toEqual(['fail']);
+    expect(results[0]!.message).toContain('overdue by 21 days');
   });
 
   it('judges the trailers alone when no ledger exists', async () => {

@@ -181,7 +181,9 @@ export default defineCheck({
   title: 'Emergency changes get a post-incident review in time',
   severity: 'high',
   controls: ['CM-5'],
-  needs: ['git', 'evidence'],
+  needs: ['git'],
+  // Recorded overrides and reviews when a ledger can be read; the trailers alone otherwise.
+  uses: ['evidence'],
   remediation:
     'Hold the post-incident review within `thresholds.emergencyReviewDays` days and record it: ' +
     '`greenlight record review --ticket <ticket>` for an emergency override, or land a commit whose ' +
@@ -195,9 +197,7 @@ export default defineCheck({
           git.branch,
         ),
       ];
-    // Recorded evidence adds overrides and reviews; without a ledger (or when only git facts are
-    // given) the trailers alone are judged.
-    const recorded = evidence as RecordedEvidence | undefined;
+    const recorded = evidence;
     const changes = emergencies(git, recorded, config.thresholds.emergencyReviewDays);
     if (changes.length === 0)
       return [
