@@ -1,13 +1,14 @@
 /** Malformed reports: an InputError (exit 2) naming the file and the place, and nothing returned. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../errors.js';
 import { parseReport } from './index.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '__fixtures__', name);
 const dir = mkdtempSync(join(tmpdir(), 'greenlight-reports-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes `text` to a temp file and returns the error parsing it raises. */
 async function failure(name: string, text: string, options = {}): Promise<InputError> {

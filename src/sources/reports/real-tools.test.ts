@@ -5,19 +5,26 @@
  * and Vitest's JUnit reporter.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseReport, redactReport } from './index.js';
 
 const require = createRequire(import.meta.url);
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const bin = (...parts: string[]) => join(repoRoot, 'node_modules', ...parts);
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `greenlight-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `greenlight-${prefix}-`));
+  made.push(dir);
+  return dir;
 }
 
 function write(root: string, files: Record<string, string>): void {

@@ -1,9 +1,9 @@
 /** A report much larger than one read chunk, read from disk as a stream. */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { CHUNK_SIZE } from './input.js';
 import { parseReport } from './index.js';
 
@@ -32,7 +32,9 @@ function bigSarif(): string {
 describe('streaming', () => {
   it('reads a multi-chunk report from disk the same as from memory, result by result', async () => {
     const text = bigSarif();
-    const path = join(mkdtempSync(join(tmpdir(), 'greenlight-reports-stream-')), 'big.sarif');
+    const dir = mkdtempSync(join(tmpdir(), 'greenlight-reports-stream-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'big.sarif');
     writeFileSync(path, text);
     expect(statSync(path).size).toBeGreaterThan(3 * CHUNK_SIZE);
 
