@@ -427,3 +427,33 @@ export function alertSla(
     return report;
   });
 }
+
+/** `owner/name` named by a git remote URL (https, ssh or scp-like), or undefined. */
+export function remoteRepositoryName(url: string): string | undefined {
+  return /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url.trim())?.[1];
+}
+
+/**
+ * The repository of the GitHub facts that an assessment of one checkout is about: the one its
+ * `origin` remote (else its first remote) names, else one of the subject's names names, else the
+ * repository the GitHub source was scoped to, else the only one read when nothing names another.
+ * Undefined when none matches: the GitHub facts then say nothing about this checkout.
+ */
+export function subjectRepository(
+  f: GithubFacts,
+  hints: { remotes?: readonly { name: string; url: string }[]; names?: readonly (string | undefined)[] },
+): GithubRepository | undefined {
+  const remote = hints.remotes?.find((r) => r.name === 'origin') ?? hints.remotes?.[0];
+  const names = [remote && remoteRepositoryName(remote.url), ...(hints.names ?? [])]
+    .filter((n): n is string => !!n && n.includes('/'))
+    .map((n) => n.toLowerCase());
+  for (const name of names) {
+    const hit = f.repositories.find((r) => r.fullName.toLowerCase() === name);
+    if (hit) return hit;
+  }
+  if (f.scope.kind === 'repository') {
+    const scoped = f.scope.repository.toLowerCase();
+    return f.repositories.find((r) => r.fullName.toLowerCase() === scoped);
+  }
+  return names.length === 0 && f.repositories.length === 1 ? f.repositories[0] : undefined;
+}

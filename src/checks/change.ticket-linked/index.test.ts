@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
 import {
   cleanupRepos,
@@ -8,7 +8,10 @@ import {
   readHistory,
   WEB_FLOW,
 } from '../../../test/git-repo.js';
+import { baseScenario, NOW, simulatorHarness } from '../../../test/github-fixtures.js';
 import { configSchema } from '../../config/index.js';
+import type { GithubFacts } from '../../facts/index.js';
+import type { ScenarioInput } from '../../sim/github/index.js';
 import check from './index.js';
 
 afterAll(cleanupRepos);
@@ -75,5 +78,98 @@ describe('change.ticket-linked', () => {
     const shallow = runCheck(check, { git: await readHistory(cloneRepo(src, { depth: 1 })) });
     expect(outcomes(shallow)).toEqual(['not_available']);
     expect(shallow[0]?.message).toMatch(/git fetch --unshallow/);
+  });
+});
+
+/** acme/api with merged pull requests that name their ticket only on GitHub (title, body, branch), and one that names none. */
+function scenario(): ScenarioInput {
+  const base = baseScenario();
+  const [api, ...rest] = base.repositories ?? [];
+  const pr = (number: number, title: string, extra: object = {}) => ({
+    number,
+    title,
+    author: 'bob',
+    created_at: `-${12 - number}d`,
+    merged_at: `-${11 - number}d`,
+    merged_by: 'alice',
+    reviews: [{ author: 'alice' }],
+    ...extra,
+  });
+  const pull_requests = [
+    pr(1, 'ENG-1: add health endpoint'),
+    pr(2, 'Tidy logging', { body: 'Fixes https://tracker.example/issues/42' }),
+    pr(3, 'Bump deps', { head_ref: 'OPS-77-bump-deps' }),
+    pr(4, 'Rename things'),
+  ];
+  return { ...base, repositories: [{ ...api!, pull_requests }, ...rest] };
+}
+
+describe('change.ticket-linked with GitHub pull requests', () => {
+  const h = simulatorHarness();
+  let github: GithubFacts;
+  let down: GithubFacts;
+  beforeAll(async () => {
+    github = (await h.collect(scenario())).facts;
+    const faults = { errors: [{ path: '^/graphql$', status: 502, times: 1000 }] };
+    down = (await h.collect({ ...scenario(), faults })).facts;
+  });
+
+  /** The squash merges GitHub made for those pull requests: their commits name no ticket. */
+  function squashes(remote = 'https://github.com/acme/api.git') {
+    const repo = createRepo();
+    repo.git(['remote', 'add', 'origin', remote]);
+    repo.squash(1, { subject: 'Add health endpoint' });
+    repo.squash(2, { subject: 'Tidy logging' });
+    repo.squash(3, { subject: 'Bump deps' });
+    const last = repo.squash(4, { subject: 'Rename things' });
+    return { repo, last };
+  }
+
+  it('counts a ticket named in the PR title, body or head branch', async () => {
+    const { repo, last } = squashes();
+    const git = await readHistory(repo);
+    expect(outcomes(runCheck(check, { git }))).toEqual(['fail', 'fail', 'fail', 'fail']);
+    const findings = runCheck(check, { git, github }, { now: NOW });
+    expect(outcomes(findings)).toEqual(['fail']);
+    expect(findings[0]?.resource).toBe(last);
+    expect(findings[0]?.message).toMatch(
+      /"Rename things \(#4\)" \(PR #4\) links no ticket in its title, description, branch or commits$/,
+    );
+  });
+
+  it('passes when every PR names its ticket, saying how many only on GitHub', async () => {
+    const { repo } = squashes();
+    repo.git(['reset', '--hard', 'HEAD~1']);
+    const findings = runCheck(check, { git: await readHistory(repo), github }, { now: NOW });
+    expect(outcomes(findings)).toEqual(['pass']);
+    expect(findings[0]?.message).toBe(
+      "all 3 changes on main link a ticket (3 in their GitHub pull request's title, description or branch)",
+    );
+  });
+
+  it("finds a commit's pull request by GitHub's merge commit when the message names none", async () => {
+    const repo = createRepo();
+    repo.git(['remote', 'add', 'origin', 'git@github.com:acme/api.git']);
+    const edit = repo.commit({ subject: 'Edit README' });
+    // The simulator cannot know a local commit's SHA: point PR #1's merge commit at it, as GitHub would.
+    const facts = structuredClone(github);
+    const pr = facts.repositories.find((r) => r.fullName === 'acme/api')!.pullRequests;
+    if (!Array.isArray(pr)) throw new Error('pull requests were not read');
+    pr.find((p) => p.number === 1)!.mergeCommitSha = edit;
+    const git = await readHistory(repo);
+    expect(outcomes(runCheck(check, { git, github }, { now: NOW }))).toEqual(['fail']);
+    expect(outcomes(runCheck(check, { git, github: facts }, { now: NOW }))).toEqual(['pass']);
+  });
+
+  it('judges from git alone, saying why, when pull requests cannot be read or the repository differs', async () => {
+    const { repo } = squashes();
+    const git = await readHistory(repo);
+    const unread = runCheck(check, { git, github: down }, { now: NOW });
+    expect(outcomes(unread)).toEqual(['fail', 'fail', 'fail', 'fail']);
+    expect(unread[0]?.message).toMatch(/\(pull requests of acme\/api could not be read: .*\)$/);
+    const other = await readHistory(squashes('https://github.com/acme/web.git').repo);
+    const mismatch = runCheck(check, { git: other, github }, { now: NOW });
+    expect(outcomes(mismatch)).toEqual(['fail', 'fail', 'fail', 'fail']);
+    expect(mismatch[0]?.message).toMatch(/\(the GitHub facts hold no repository matching this checkout\)$/);
   });
 });

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import type { Commit } from '../../facts/index.js';
+import {
+  isUnavailable,
+  subjectRepository,
+  type Commit,
+  type GithubFacts,
+  type GithubPullRequest,
+  type GitHistory,
+} from '../../facts/index.js';
 import { defineCheck, errorResult, fail, notApplicable, notAvailable, pass } from '../define-check.js';
 
 const short = (sha: string): string => sha.slice(0, 7);
@@ -48,12 +55,44 @@ function subjectLinked(c: Commit, linked: (text: string) => boolean): boolean {
   return linked(c.subject.split(`#${c.prNumber}`).join(''));
 }
 
+/** A commit's pull request: by the number its message names, or by the merge commit GitHub made. */
+interface PrIndex {
+  get(c: Commit): GithubPullRequest | undefined;
+}
+
+/**
+ * The merged pull requests of the checkout's GitHub repository, indexed for lookup; or why they
+ * could not be read (then commits are judged from git alone).
+ */
+function pullRequestsOf(
+  github: GithubFacts,
+  git: GitHistory,
+  name: string | undefined,
+): PrIndex | { reason: string } {
+  const repo = subjectRepository(github, { remotes: git.remotes, names: [name] });
+  if (!repo) return { reason: 'the GitHub facts hold no repository matching this checkout' };
+  if (isUnavailable(repo.pullRequests))
+    return { reason: `pull requests of ${repo.fullName} could not be read: ${repo.pullRequests.reason}` };
+  const byNumber = new Map<number, GithubPullRequest>();
+  const bySha = new Map<string, GithubPullRequest>();
+  for (const pr of repo.pullRequests) {
+    byNumber.set(pr.number, pr);
+    if (pr.mergeCommitSha) bySha.set(pr.mergeCommitSha, pr);
+  }
+  return {
+    get: (c) =>
+      bySha.get(c.sha) ??
+      (c.prNumber !== undefined && c.forge === 'github' ? byNumber.get(c.prNumber) : undefined),
+  };
+}
+
 export default defineCheck({
   id: 'change.ticket-linked',
   title: 'Every change links a ticket',
   severity: 'medium',
   controls: ['CM-4'],
   needs: ['git'],
+  uses: ['github'],
   options: z.strictObject({
     exemptBots: z
       .boolean()
@@ -64,7 +103,7 @@ export default defineCheck({
     'Name the ticket (e.g. ENG-123, or a link to the issue) in the pull request title or description, the ' +
     'branch name or a commit message, and enforce it with a PR title check. The pattern is `tickets.pattern` ' +
     '/ `tickets.urlPattern` in greenlight.yml.',
-  evaluate({ git }, { exemptBots }, { config }) {
+  evaluate({ git, github }, { exemptBots }, { config, repository }) {
     if (git.shallow)
       return [
         notAvailable(
@@ -93,12 +132,30 @@ export default defineCheck({
         (c) => !(behind.get(c.sha) ?? []).some((m) => linked(m.subject) || linked(m.body)),
       );
     }
+    const prs = github ? pullRequestsOf(github, git, repository) : undefined;
+    let viaPr = 0;
+    if (prs && !('reason' in prs) && unlinked.length > 0) {
+      const before = unlinked.length;
+      unlinked = unlinked.filter((c) => {
+        const pr = prs.get(c);
+        return !pr || !(linked(pr.title) || linked(pr.body) || linked(pr.headRef));
+      });
+      viaPr = before - unlinked.length;
+    }
     if (unlinked.length === 0)
-      return [pass(`all ${changes.length} changes on ${git.branch} link a ticket`, git.branch)];
+      return [
+        pass(
+          `all ${changes.length} changes on ${git.branch} link a ticket` +
+            (viaPr ? ` (${viaPr} in their GitHub pull request's title, description or branch)` : ''),
+          git.branch,
+          ...(viaPr ? [{ details: { linkedInPullRequest: viaPr } }] : []),
+        ),
+      ];
+    const unread = prs && 'reason' in prs ? ` (${prs.reason})` : '';
     return unlinked.map((c) =>
       fail(
         `${short(c.sha)} "${c.subject}"${c.prNumber !== undefined ? ` (PR #${c.prNumber})` : ''} links no ticket ` +
-          `in its title, description, branch or commits`,
+          `in its title, description, branch or commits${unread}`,
         c.sha,
         { details: { sha: c.sha, kind: c.kind, subject: c.subject, ...(c.prUrl ? { prUrl: c.prUrl } : {}) } },
       ),

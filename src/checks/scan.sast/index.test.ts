@@ -1,12 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
 import { cleanupRepos, createRepo, isolateGitConfig } from '../../../test/git-repo.js';
+import { baseScenario, NOW, simulatorHarness, TOKEN } from '../../../test/github-fixtures.js';
 import { configSchema } from '../../config/index.js';
 import { assess } from '../../engine/index.js';
 import changeNoDirectPush from '../change.no-direct-push/index.js';
-import type { WorkflowSet } from '../../facts/index.js';
+import type { GithubFacts, WorkflowSet } from '../../facts/index.js';
 import { makeJob, makeWorkflow } from '../../scanners/index.js';
 import check from './index.js';
 
@@ -120,5 +121,85 @@ describe('scan.sast through the engine', () => {
     expect(docs.map((r) => r.outcome)).toEqual(['not_applicable']);
     const api = await assessRepo('https://github.com/acme/api.git');
     expect(api.map((r) => r.outcome)).toEqual(['fail']);
+  });
+});
+
+describe('scan.sast with GitHub facts', () => {
+  const h = simulatorHarness();
+  let github: GithubFacts;
+  let hidden: GithubFacts;
+  beforeAll(async () => {
+    // acme/api has code scanning (alerts exist); acme/legacy has none.
+    github = (await h.collect(baseScenario())).facts;
+    const deny = ['GET /repos/{owner}/{repo}/code-scanning/default-setup'];
+    hidden = (await h.collect({ ...baseScenario(), token: { value: TOKEN, deny } })).facts;
+  });
+  const testsOnly = set(
+    makeWorkflow('.github/workflows/ci.yml', ['pull_request'], [makeJob('test', [{ run: 'npm test' }])]),
+  );
+
+  it('passes when GitHub code scanning is enabled for the repository, without a SAST workflow', () => {
+    const findings = runCheck(check, { workflows: testsOnly, github }, { repository: 'acme/api', now: NOW });
+    expect(outcomes(findings)).toEqual(['pass']);
+    expect(findings[0]).toMatchObject({
+      resource: 'acme/api',
+      message: 'GitHub code scanning is enabled for acme/api (code scanning alerts exist)',
+    });
+  });
+
+  it('fails when code scanning is off too, and says so', () => {
+    const findings = runCheck(
+      check,
+      { workflows: testsOnly, github },
+      { repository: 'acme/legacy', now: NOW },
+    );
+    expect(outcomes(findings)).toEqual(['fail']);
+    expect(findings[0]?.message).toMatch(
+      /GitHub code scanning is not enabled for acme\/legacy \(no code scanning/,
+    );
+  });
+
+  it('still fails an advisory SAST job, naming the GitHub state', () => {
+    const advisory = set(
+      makeWorkflow(
+        '.github/workflows/ci.yml',
+        ['pull_request'],
+        [makeJob('sg', [{ run: 'semgrep ci || true' }])],
+      ),
+    );
+    const findings = runCheck(
+      check,
+      { workflows: advisory, github },
+      { repository: 'acme/legacy', now: NOW },
+    );
+    expect(outcomes(findings)).toEqual(['fail']);
+    expect(findings[0]?.message).toMatch(
+      /cannot fail the build: .*; GitHub code scanning is not enabled for acme\/legacy/,
+    );
+  });
+
+  it('says what the token could not read, and which repository it looked for', () => {
+    const unread = runCheck(
+      check,
+      { workflows: testsOnly, github: hidden },
+      { repository: 'acme/legacy', now: NOW },
+    );
+    expect(outcomes(unread)).toEqual(['fail']);
+    expect(unread[0]?.message).toMatch(
+      /code scanning of acme\/legacy could not be read: GET .*default-setup answered 403/,
+    );
+    const other = runCheck(check, { workflows: testsOnly, github }, { repository: 'acme/other', now: NOW });
+    expect(other[0]?.message).toMatch(/GitHub facts hold no repository matching acme\/other/);
+  });
+
+  it('a SAST workflow still passes on its own', () => {
+    const wf = makeWorkflow(
+      '.github/workflows/ci.yml',
+      ['pull_request'],
+      [makeJob('sg', [{ run: 'semgrep ci' }])],
+    );
+    const findings = runCheck(check, { workflows: set(wf), github }, { repository: 'acme/legacy', now: NOW });
+    expect(outcomes(findings)).toEqual(['pass']);
+    expect(findings[0]?.resource).toBe('.github/workflows/ci.yml');
   });
 });

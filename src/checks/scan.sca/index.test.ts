@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
 import { configSchema } from '../../config/index.js';
-import type { RepoFiles, WorkflowSet } from '../../facts/index.js';
+import { baseScenario, NOW, simulatorHarness } from '../../../test/github-fixtures.js';
+import type { GithubFacts, RepoFiles, WorkflowSet } from '../../facts/index.js';
 import { makeJob, makeWorkflow } from '../../scanners/index.js';
 import check from './index.js';
 
@@ -114,5 +115,52 @@ describe('scan.sca', () => {
       'fail',
       'fail',
     ]);
+  });
+});
+
+describe('scan.sca with GitHub facts', () => {
+  const h = simulatorHarness();
+  let github: GithubFacts;
+  let denied: GithubFacts;
+  beforeAll(async () => {
+    // acme/api has Dependabot alerts on; acme/legacy has them off.
+    github = (await h.collect(baseScenario())).facts;
+    // GraphQL (which reads hasVulnerabilityAlertsEnabled) stays down.
+    const faults = { errors: [{ path: '^/graphql$', status: 502, times: 1000 }] };
+    denied = (await h.collect({ ...baseScenario(), faults })).facts;
+  });
+
+  it('counts Dependabot alerts as the daily half', () => {
+    const findings = runCheck(
+      check,
+      { workflows: set(prReview), repoFiles: repoFiles(), github },
+      { now: NOW },
+    );
+    expect(outcomes(findings)).toEqual(['pass']);
+    expect(findings[0]?.message).toMatch(/ and daily by Dependabot alerts \(acme\/api\)$/);
+    expect(findings[0]?.details).toMatchObject({ dependabotAlerts: 'acme/api' });
+  });
+
+  it('still needs the pull-request half', () => {
+    const findings = runCheck(check, { workflows: set(), repoFiles: repoFiles(), github }, { now: NOW });
+    expect(outcomes(findings)).toEqual(['fail']);
+    expect(findings[0]?.message).toMatch(/^No dependency scanning runs in CI/);
+  });
+
+  it('fails the daily half when Dependabot alerts are off, and says so', () => {
+    const legacy = repoFiles({ repository: 'acme/legacy' });
+    const findings = runCheck(check, { workflows: set(prReview), repoFiles: legacy, github }, { now: NOW });
+    expect(outcomes(findings)).toEqual(['fail']);
+    expect(findings[0]?.message).toMatch(/go unnoticed; Dependabot alerts are not enabled for acme\/legacy$/);
+  });
+
+  it('names why Dependabot alerts could not be read', () => {
+    const findings = runCheck(
+      check,
+      { workflows: set(prReview), repoFiles: repoFiles(), github: denied },
+      { now: NOW },
+    );
+    expect(outcomes(findings)).toEqual(['fail']);
+    expect(findings[0]?.message).toMatch(/Dependabot alerts of acme\/api could not be read: /);
   });
 });

@@ -9,6 +9,7 @@ import {
   scheduleOf,
   type ScanUse,
 } from '../../scanners/index.js';
+import { isUnavailable, subjectRepository, type GithubRepository } from '../../facts/index.js';
 import { defineCheck, fail, notApplicable, notAvailable, pass, type Finding } from '../define-check.js';
 
 export default defineCheck({
@@ -17,9 +18,10 @@ export default defineCheck({
   severity: 'high',
   controls: ['VM-2'],
   needs: ['workflows', 'repoFiles'],
+  uses: ['github'],
   remediation:
     'Scan dependencies on pull_request (e.g. actions/dependency-review-action, osv-scanner, `npm audit`, pip-audit) and let it fail the build; also run a dependency scan on a daily schedule (`on: schedule: - cron: "0 6 * * *"`) so new advisories against unchanged dependencies are found. Enabling Dependabot alerts (read from the GitHub source once connected) also covers the daily part.',
-  evaluate({ workflows, repoFiles }, _options, ctx) {
+  evaluate({ workflows, repoFiles, github }, _options, ctx) {
     const manifests = repoFiles.manifests;
     if (!manifests.length)
       return [
@@ -44,6 +46,10 @@ export default defineCheck({
 
     const findings: Finding[] = [];
     const daily = cov.all.filter((u) => scheduleOf(u) === 'daily');
+    const names = [repoFiles.repository, ctx.repository];
+    const name = names.find((n) => n?.includes('/')) ?? repoFiles.repository;
+    const repo = github && subjectRepository(github, { names });
+    const dependabot = repo && repo.dependabotAlertsEnabled === true ? repo : undefined;
     // Pull-request half.
     if (!cov.gating.length) {
       if (cov.onPullRequests.length)
@@ -73,27 +79,44 @@ export default defineCheck({
           ),
         );
     }
-    // Daily half.
-    if (!daily.length) findings.push(dailyFinding(cov.all, resource));
+    // Daily half: a daily scheduled scan, or Dependabot alerts (GitHub re-checks dependencies on each new advisory).
+    if (!daily.length && !dependabot)
+      findings.push(dailyFinding(cov.all, resource, github ? dependabotNote(repo, name) : undefined));
     if (findings.length) return findings;
 
     const [first] = cov.gating;
     return [
       pass(
-        `Dependencies (${ecosystems}) are scanned on pull requests by ${cov.gating.map(describeUse).join('; ')} and daily by ${daily.map(describeUse).join('; ')}`,
+        `Dependencies (${ecosystems}) are scanned on pull requests by ${cov.gating.map(describeUse).join('; ')} and daily by ${[...daily.map(describeUse), ...(dependabot ? [`Dependabot alerts (${dependabot.fullName})`] : [])].join('; ')}`,
         first?.workflow ?? resource,
-        { location: first?.location, details: { scanners: scannerNames(cov.all), ecosystems } },
+        {
+          location: first?.location,
+          details: {
+            scanners: scannerNames(cov.all),
+            ecosystems,
+            ...(dependabot ? { dependabotAlerts: dependabot.fullName } : {}),
+          },
+        },
       ),
     ];
   },
 });
 
-function dailyFinding(uses: ScanUse[], resource: string): Finding {
+/** Why Dependabot alerts do not cover the daily half, when GitHub facts were read. */
+function dependabotNote(repo: GithubRepository | undefined, name: string | undefined): string {
+  if (!repo) return `the GitHub facts hold no repository matching ${name ?? 'this checkout'}`;
+  const on = repo.dependabotAlertsEnabled;
+  if (isUnavailable(on)) return `Dependabot alerts of ${repo.fullName} could not be read: ${on.reason}`;
+  return `Dependabot alerts are not enabled for ${repo.fullName}`;
+}
+
+function dailyFinding(uses: ScanUse[], resource: string, github?: string): Finding {
+  const also = github ? `; ${github}` : '';
   const unknown = uses.filter((u) => scheduleOf(u) === 'unknown');
   const [u] = unknown;
   if (u)
     return notAvailable(
-      `${describeUse(u)} scans dependencies on pipeline schedules whose timing is set in the CI server, not in the files: connect GitLab to confirm a daily schedule`,
+      `${describeUse(u)} scans dependencies on pipeline schedules whose timing is set in the CI server, not in the files: connect GitLab to confirm a daily schedule${also}`,
       u.workflow,
       { location: u.location },
     );
@@ -101,12 +124,14 @@ function dailyFinding(uses: ScanUse[], resource: string): Finding {
   const [w] = weekly;
   if (w)
     return fail(
-      `Dependency scanning is scheduled less often than daily (${describeUse(w)}, cron ${w.triggers.find((t) => t.event === 'schedule')?.cron})`,
+      `Dependency scanning is scheduled less often than daily (${describeUse(w)}, cron ${w.triggers.find((t) => t.event === 'schedule')?.cron})${also}`,
       w.workflow,
       { location: w.location },
     );
   return fail(
-    'No dependency scan runs on a daily schedule, so new advisories against unchanged dependencies go unnoticed (Dependabot alerts, read from the GitHub source once connected, also count)',
+    github
+      ? `No dependency scan runs on a daily schedule, so new advisories against unchanged dependencies go unnoticed${also}`
+      : 'No dependency scan runs on a daily schedule, so new advisories against unchanged dependencies go unnoticed (Dependabot alerts, read from the GitHub source once connected, also count)',
     resource,
   );
 }

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
 import { configSchema } from '../../config/index.js';
-import type { WorkflowSet } from '../../facts/index.js';
+import { baseScenario, NOW, simulatorHarness, TOKEN } from '../../../test/github-fixtures.js';
+import type { GithubFacts, WorkflowSet } from '../../facts/index.js';
 import { makeJob, makeWorkflow } from '../../scanners/index.js';
 import check from './index.js';
 
@@ -75,5 +76,42 @@ describe('scan.secrets', () => {
     expect(outcomes(runCheck(check, { workflows: set() }, { config, repository: 'acme/api' }))).toEqual([
       'fail',
     ]);
+  });
+});
+
+describe('scan.secrets with GitHub facts', () => {
+  const h = simulatorHarness();
+  let github: GithubFacts;
+  let member: GithubFacts;
+  beforeAll(async () => {
+    // acme/api has push protection on; acme/legacy has it off.
+    github = (await h.collect(baseScenario())).facts;
+    // A non-admin token does not see security_and_analysis.
+    member = (await h.collect({ ...baseScenario(), token: { value: TOKEN, admin: false } })).facts;
+  });
+
+  it('passes when push protection is enabled, without a secret scanner in CI', () => {
+    const findings = runCheck(check, { workflows: set(), github }, { repository: 'acme/api', now: NOW });
+    expect(outcomes(findings)).toEqual(['pass']);
+    expect(findings[0]).toMatchObject({ resource: 'acme/api' });
+    expect(findings[0]?.message).toMatch(/^GitHub push protection is enabled for acme\/api/);
+  });
+
+  it('fails when push protection is off too, and says so', () => {
+    const findings = runCheck(check, { workflows: set(), github }, { repository: 'acme/legacy', now: NOW });
+    expect(outcomes(findings)).toEqual(['fail']);
+    expect(findings[0]?.message).toMatch(/GitHub push protection is not enabled for acme\/legacy\.$/);
+  });
+
+  it('fails, naming what the token could not see, when push protection is hidden', () => {
+    const findings = runCheck(
+      check,
+      { workflows: set(), github: member },
+      { repository: 'acme/api', now: NOW },
+    );
+    expect(outcomes(findings)).toEqual(['fail']);
+    expect(findings[0]?.message).toMatch(
+      /push protection of acme\/api could not be read: .*needs admin on acme\/api/,
+    );
   });
 });
