@@ -54,6 +54,7 @@ import scanIac from './scan.iac/index.js';
 import scanSast from './scan.sast/index.js';
 import scanSca from './scan.sca/index.js';
 import scanSecrets from './scan.secrets/index.js';
+import scanRequired from './scan.required/index.js';
 import secretsNoneCommitted from './secrets.none-committed/index.js';
 import pipelineWorkflowValid from './pipeline.workflow-valid/index.js';
 import pipelineTestsRun from './pipeline.tests-run/index.js';
@@ -109,6 +110,7 @@ export const CHECK_REGISTRY: readonly AnyCheck[] = [
   scanDependencyUpdates,
   scanContainer,
   scanSecrets,
+  scanRequired,
   secretsNoneCommitted,
   scanIac,
   scanDast,
