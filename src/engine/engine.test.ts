@@ -92,8 +92,11 @@ describe('evaluateChecks', () => {
   it('passes optional facts (uses) only when they are available', () => {
     const seen: unknown[] = [];
     const optional = defineCheck({
-      ...pinned,
-      options: undefined,
+      title: 'Secret detection runs',
+      severity: 'high',
+      controls: ['VM-4'],
+      needs: ['workflows'],
+      remediation: 'Run a secret scanner.',
       id: 'scan.secrets',
       uses: ['git'],
       evaluate: (facts) => {
