@@ -55,6 +55,7 @@ import scanSast from './scan.sast/index.js';
 import scanSca from './scan.sca/index.js';
 import scanSecrets from './scan.secrets/index.js';
 import scanRequired from './scan.required/index.js';
+import anomalyDetection from './anomaly.detection/index.js';
 import secretsNoneCommitted from './secrets.none-committed/index.js';
 import pipelineWorkflowValid from './pipeline.workflow-valid/index.js';
 import pipelineTestsRun from './pipeline.tests-run/index.js';
@@ -111,6 +112,7 @@ export const CHECK_REGISTRY: readonly AnyCheck[] = [
   scanContainer,
   scanSecrets,
   scanRequired,
+  anomalyDetection,
   secretsNoneCommitted,
   scanIac,
   scanDast,

@@ -202,6 +202,25 @@ export async function main(argv: string[]): Promise<number> {
     .option('--fail-open', 'pass (recording locally) when the evidence store cannot be reached')
     .action(run(() => import('./gate.js')));
 
+  program
+    .command('anomalies')
+    .description(
+      'Look for anomalies (direct/force pushes, override spikes, deploys of failed gates, off-hours merges, failing-check spikes); --notify alerts and records the run',
+    )
+    .option('--since <when>', 'window start: a duration (1d, 7d, 12w) or a date', '1d')
+    .option('--until <date>', 'window end (default now)')
+    .option('--repo <path>', 'repository working tree', '.')
+    .option('--branch <name>', 'protected branch (default: the default branch)')
+    .option('-c, --config <file>', 'config file')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .option(
+      '--notify',
+      'send the anomalies to the configured alert destinations and record the run in the ledger',
+    )
+    .action(run(() => import('./anomalies.js')));
+
   registerLedgerCommands(program, run);
 
   try {

@@ -37,6 +37,19 @@ scans:
 severity: {}     # override a check's severity, e.g. { change.signed-commits: medium }
 disabled: []     # check ids not to run
 
+# Anomaly detection (MO-2): \`greenlight anomalies --notify\`, run on a schedule, evaluates the rules
+# over the change population and recorded evidence, alerts, and records each run in the ledger.
+anomalies:
+  enabled: false          # true to evaluate rules and send alerts
+  rules: [direct-push, force-push, override-spike, deploy-failed-gate, off-hours-merge, failing-checks-spike]
+  alerts: {}              # at least one of: webhook, slack (a URL, or $ENV_VAR holding it), command
+#   webhook: $ANOMALY_WEBHOOK_URL      # POSTed the anomalies as JSON
+#   slack: $SLACK_WEBHOOK_URL          # a summary to a Slack incoming webhook
+#   command: ./notify-oncall.sh        # the JSON on stdin
+  overrides: { max: 2, days: 7 }        # more gate overrides than max within days is an anomaly
+  workingHours: { timezone: UTC, days: [mon, tue, wed, thu, fri], start: "08:00", end: "20:00" }
+  failingChecks: { increase: 5 }        # failing results up by this much since the last assessment
+
 # Documented exceptions: a failing result they cover is reported as "excepted" until it expires.
 exceptions: []
 #  - check: pipeline.actions-pinned

@@ -27,6 +27,98 @@ export const exceptionSchema = z.strictObject({
   ticket: z.string().optional(),
 });
 
+/** Anomaly rules `greenlight anomalies` evaluates (MO-2), by id. */
+export const ANOMALY_RULES = [
+  'direct-push',
+  'force-push',
+  'override-spike',
+  'deploy-failed-gate',
+  'off-hours-merge',
+  'failing-checks-spike',
+] as const;
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time such as 08:00' });
+/** An alert destination: an http(s) URL, or `$NAME` / `${NAME}`, an environment variable holding it (keeps secret URLs out of git). */
+const destination = z
+  .string()
+  .refine((v) => /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v) || /^https?:\/\/[^\s]+$/.test(v), {
+    message: 'expected an http(s) URL, or $NAME naming an environment variable that holds it',
+  });
+
+const anomaliesSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Evaluate anomaly rules (`greenlight anomalies`) and alert'),
+    rules: z
+      .array(z.enum(ANOMALY_RULES))
+      .default([...ANOMALY_RULES])
+      .describe('Anomaly rules to evaluate'),
+    alerts: z
+      .strictObject({
+        webhook: destination.optional().describe('POST the anomalies as JSON to this URL'),
+        slack: destination.optional().describe('Slack incoming-webhook URL'),
+        command: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Shell command run with the anomalies as JSON on stdin'),
+      })
+      .default({})
+      .describe('Where alerts go (at least one destination)'),
+    overrides: z
+      .strictObject({
+        max: z.number().int().min(0).default(2).describe('Most gate overrides allowed within `days`'),
+        days: z.number().int().min(1).default(7),
+      })
+      .default({ max: 2, days: 7 }),
+    workingHours: z
+      .strictObject({
+        timezone: z
+          .string()
+          .default('UTC')
+          .refine(
+            (tz) => {
+              try {
+                new Intl.DateTimeFormat('en-US', { timeZone: tz });
+                return true;
+              } catch {
+                return false;
+              }
+            },
+            { message: 'expected an IANA time zone such as Europe/Paris' },
+          ),
+        days: z.array(z.enum(WEEKDAYS)).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+        start: clock.default('08:00'),
+        end: clock.default('20:00'),
+      })
+      .default({ timezone: 'UTC', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '08:00', end: '20:00' })
+      .describe('Changes merged outside these hours are anomalies (off-hours-merge)'),
+    failingChecks: z
+      .strictObject({
+        increase: z
+          .number()
+          .int()
+          .min(1)
+          .default(5)
+          .describe('More failing results than the previous assessment by at least this many is a spike'),
+      })
+      .default({ increase: 5 }),
+  })
+  .default({
+    enabled: false,
+    rules: [...ANOMALY_RULES],
+    alerts: {},
+    overrides: { max: 2, days: 7 },
+    workingHours: {
+      timezone: 'UTC',
+      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      start: '08:00',
+      end: '20:00',
+    },
+    failingChecks: { increase: 5 },
+  })
+  .describe('Anomaly detection (MO-2): rules over recorded evidence and the change population, with alerts');
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -131,6 +223,7 @@ export const configSchema = z
       .default({})
       .describe('Per-check options by check id'),
     exceptions: z.array(exceptionSchema).default([]),
+    anomalies: anomaliesSchema,
     ledger: z
       .strictObject({
         origin: z.string().optional().describe('Checkpoint origin line; default greenlight/<repository>'),
@@ -153,6 +246,8 @@ export const configSchema = z
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type ExceptionRule = z.output<typeof exceptionSchema>;
+export type AnomalySettings = z.output<typeof anomaliesSchema>;
+export type AnomalyRuleId = (typeof ANOMALY_RULES)[number];
 
 export function defaultConfig(): Config {
   return configSchema.parse({});

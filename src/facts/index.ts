@@ -291,6 +291,8 @@ export interface FactMap {
   evidence: RecordedEvidence;
   /** The evidence ledger itself: recorded assessments, checkpoint, bounded verification. */
   ledger: LedgerFacts;
+  /** Anomaly runs recorded in the ledger (`greenlight anomalies --notify`). */
+  anomalies: AnomalyFacts;
 }
 
 export type FactKey = keyof FactMap;
@@ -304,3 +306,6 @@ export * from './github.js';
 import type { LedgerFacts, RecordedEvidence } from './evidence.js';
 export * from './evidence.js';
 export * from './scans.js';
+
+import type { AnomalyFacts } from './anomalies.js';
+export * from './anomalies.js';

@@ -16,4 +16,5 @@ export const FACT_LOADERS: { [K in FactKey]: Loader<K> } = {
   github: async (ctx) => (await import('./github/index.js')).collectGithub(ctx),
   evidence: async (ctx) => (await import('../changes/index.js')).collectEvidence(ctx),
   ledger: async (ctx) => (await import('../changes/index.js')).collectLedgerFacts(ctx),
+  anomalies: async (ctx) => (await import('../anomaly/index.js')).collectAnomalyFacts(ctx),
 };
