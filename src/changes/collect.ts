@@ -51,15 +51,14 @@ export async function collectEvidence(
     if (ctx.since === null) return { ...(await readRecordedEvidence(store, {}, read)), window };
     const since = ctx.since.getTime();
     const maxSla = Math.max(...Object.values(ctx.config.thresholds.sla));
-    const others = PREDICATE_LIST.filter((p) => p !== PREDICATE.scan);
-    const [rest, scans] = await Promise.all([
-      store.statements({ predicateTypes: others, since: new Date(since - EVIDENCE_LOOKBACK_DAYS * DAY) }),
-      store.statements({
-        predicateTypes: [PREDICATE.scan],
-        since: new Date(since - Math.max(maxSla, EVIDENCE_LOOKBACK_DAYS) * DAY),
-      }),
-    ]);
-    const all = [...rest, ...scans].sort((a, b) => a.index - b.index);
+    const from = since - EVIDENCE_LOOKBACK_DAYS * DAY;
+    // Scans go back by the longest SLA so vuln.sla sees first detections; readers that skip
+    // findings (the change population) need no more than the others.
+    const scansFrom = opts.findings === false ? from : since - Math.max(maxSla, EVIDENCE_LOOKBACK_DAYS) * DAY;
+    // One read from the earlier start (payload ranges are read once), then each kind from its own start.
+    const all = (
+      await store.statements({ predicateTypes: PREDICATE_LIST, since: new Date(scansFrom) })
+    ).filter((s) => s.statement.predicateType === PREDICATE.scan || Date.parse(s.recordedAt) >= from);
     return { ...(await toRecordedEvidence(all, store, read)), window };
   } catch (err) {
     if (opts.strict) throw err;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
-import { ConfigError, InputError, UsageError } from '../errors.js';
+import { ConfigError, InputError, LedgerIntegrityError, UsageError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
-import type { EvidenceStore, Statement } from './evidence.js';
+import { aboutAny, type EvidenceStore, type Statement, type StoredStatement } from './evidence.js';
 import { replaySpool } from './spool.js';
 
 /**
@@ -27,6 +27,12 @@ export interface OpenLedgerStoreOptions {
   /** Told what was set up or replayed (the CLI prints it on stderr). */
   notice?: (message: string) => void;
 }
+
+/**
+ * Reading one entry by itself costs about ten entries of a range read: below one wanted entry in
+ * SPARSE_FACTOR, entries are read one by one.
+ */
+const SPARSE_FACTOR = 10;
 
 export interface LedgerEvidenceStore extends EvidenceStore {
   readonly ledger: Ledger;
@@ -96,17 +102,51 @@ function adapt(ledger: Ledger, now: () => Date): LedgerEvidenceStore {
   return {
     ledger,
     async statements(q) {
-      const rows = await ledger.readStatements({
-        predicateTypes: q.predicateTypes,
-        since: q.since,
-        until: q.until,
-        subjectDigest: q.subjectDigest,
+      const types = [...new Set(q.predicateTypes)];
+      const dense = () =>
+        ledger
+          .readStatements({
+            predicateTypes: types,
+            since: q.since,
+            until: q.until,
+            subjectDigest: q.subjectDigest,
+          })
+          .then((rows) =>
+            rows.map((r) => ({
+              index: r.seq,
+              recordedAt: r.recordedAt,
+              statement: r.statement as Statement,
+            })),
+          );
+      if (types.length !== 1) return dense();
+      // One kind: its entries first (indexed by type and time); then the payloads as one range read
+      // when they are dense, or entry by entry when sparse (a few deployments among thousands).
+      const found = await ledger.findEntries({
+        predicateType: types[0]!,
+        ...(q.since ? { since: q.since } : {}),
+        ...(q.until ? { until: q.until } : {}),
       });
-      return rows.map((r) => ({
-        index: r.seq,
-        recordedAt: r.recordedAt,
-        statement: r.statement as Statement,
-      }));
+      if (found.length === 0) return [];
+      const seqs = found.map((e) => e.seq);
+      const span = seqs[seqs.length - 1]! - seqs[0]! + 1;
+      if (found.length * SPARSE_FACTOR >= span) return dense();
+      const want =
+        q.subjectDigest === undefined
+          ? null
+          : new Set(typeof q.subjectDigest === 'string' ? [q.subjectDigest] : q.subjectDigest);
+      const out: StoredStatement[] = [];
+      for (const seq of seqs) {
+        const view = await ledger.show(seq);
+        if (!view.statement) continue; // pruned
+        if (view.signatureProblem)
+          throw new LedgerIntegrityError(
+            `entry ${seq}: ${view.signatureProblem}; run \`greenlight ledger verify\``,
+          );
+        const statement = view.statement as Statement;
+        if (want && !aboutAny(statement, want)) continue;
+        out.push({ index: seq, recordedAt: view.recordedAt, statement });
+      }
+      return out;
     },
     blob: (sha) => ledger.getBlob(sha),
     describe: () => ledger.location,

@@ -3,8 +3,11 @@ import type {
   ApprovalRecord,
   Commit,
   DeploymentRecord,
+  GateRecord,
   GithubFacts,
   RecordedEvidence,
+  ScanRecord,
+  TestRecord,
 } from '../facts/index.js';
 import { forgePullRequests } from './forge.js';
 import type {
@@ -91,7 +94,16 @@ export function buildPopulation(input: PopulationInput): Population {
 
 // ---------------------------------------------------------------- evidence indexes
 
+/** Records of one kind, by the commit they name and by the pull request of their CI run. */
+interface ByChange<T> {
+  byCommit: Map<string, T[]>;
+  byPr: Map<number, T[]>;
+}
+
 interface EvidenceIndex {
+  tests: ByChange<TestRecord>;
+  gates: ByChange<GateRecord>;
+  scans: ByChange<ScanRecord>;
   prByNumber: Map<number, ForgePullRequest>;
   prByMerge: Map<string, ForgePullRequest>;
   /** CI contexts of pull-request statements, by PR number, in ledger order. */
@@ -106,8 +118,34 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+function byChange<T extends { commit?: string | undefined; ci: CiContext }>(
+  records: readonly T[],
+): ByChange<T> {
+  const out: ByChange<T> = { byCommit: new Map(), byPr: new Map() };
+  for (const r of records) {
+    if (r.commit !== undefined) push(out.byCommit, r.commit, r);
+    if (r.ci.pullRequest) push(out.byPr, r.ci.pullRequest.number, r);
+  }
+  return out;
+}
+
+/** The records that may be about a change (its commits or its PR), in ledger order, without repeats. */
+function candidates<T extends { ref: { index: number } }>(
+  idx: ByChange<T>,
+  commits: readonly string[],
+  pr: number | null,
+): T[] {
+  const seen = new Map<number, T>();
+  for (const c of commits) for (const r of idx.byCommit.get(c) ?? []) seen.set(r.ref.index, r);
+  if (pr !== null) for (const r of idx.byPr.get(pr) ?? []) seen.set(r.ref.index, r);
+  return [...seen.values()].sort((a, b) => a.ref.index - b.ref.index);
+}
+
 function indexEvidence(ev: RecordedEvidence, prs: readonly ForgePullRequest[]): EvidenceIndex {
   const idx: EvidenceIndex = {
+    tests: byChange(ev.tests),
+    gates: byChange(ev.gates),
+    scans: byChange(ev.scans),
     prByNumber: new Map(),
     prByMerge: new Map(),
     ciByPr: new Map(),
@@ -356,7 +394,8 @@ function changeRow(c: Commit, rc: RowContext): ChangeRow {
     (prNumber !== null &&
       r.ci.pullRequest?.number === prNumber &&
       (!headSha || r.ci.pullRequest.headSha === headSha));
-  const tests = evidence.tests.filter(relevant);
+  const near = [c.sha, ...(headSha ? [headSha] : [])];
+  const tests = candidates(idx.tests, near, prNumber).filter(relevant);
   for (const t of tests)
     checks.push({
       name: `tests (${t.format})`,
@@ -364,7 +403,9 @@ function changeRow(c: Commit, rc: RowContext): ChangeRow {
       source: 'tests',
       index: t.ref.index,
     });
-  const gates = evidence.gates.filter((g) => g.context === 'pull_request' && relevant(g));
+  const gates = candidates(idx.gates, near, prNumber).filter(
+    (g) => g.context === 'pull_request' && relevant(g),
+  );
   for (const g of gates)
     checks.push({
       name: 'greenlight gate',
@@ -374,7 +415,8 @@ function changeRow(c: Commit, rc: RowContext): ChangeRow {
     });
   const checksPassed = judgeChecks(pr, tests);
 
-  const scans: ChangeScan[] = evidence.scans.filter(relevant).map((s) => ({
+  const scanRecords = candidates(idx.scans, near, prNumber).filter(relevant);
+  const scans: ChangeScan[] = scanRecords.map((s) => ({
     tool: s.tool,
     scanTypes: s.scanTypes,
     commit: s.commit,
@@ -404,7 +446,7 @@ function changeRow(c: Commit, rc: RowContext): ChangeRow {
     reasons.push(`post-incident review done late (${emergency.reviewedAt}, due ${emergency.dueAt})`);
 
   const evidenceIdx = new Set<number>();
-  for (const x of [...tests, ...gates, ...evidence.scans.filter(relevant)]) evidenceIdx.add(x.ref.index);
+  for (const x of [...tests, ...gates, ...scanRecords]) evidenceIdx.add(x.ref.index);
   for (const d of rc.shipped) evidenceIdx.add(d.index);
   for (const a of ciApprovals) evidenceIdx.add(a.ref.index);
   for (const x of ciList) evidenceIdx.add(x.index);

@@ -24,11 +24,11 @@ export interface RecordOutcome {
 }
 
 /**
- * How far back (before the evidence's own time) an equal key is looked for. The same evidence
- * recorded again by a retried job is found; identical statements are never appended twice
- * whatever their age (the ledger deduplicates them by digest).
+ * How far back (before the evidence's own time) an equal key is looked for: the same evidence
+ * recorded again by a job retried within a week is found. Identical statements are never appended
+ * twice whatever their age (the ledger deduplicates them by digest).
  */
-export const DEDUPE_LOOKBACK_DAYS = 30;
+export const DEDUPE_LOOKBACK_DAYS = 7;
 
 /** The time a predicate says the evidence is about (decision, scan, deploy, override, review). */
 export function predicateTime(predicate: Record<string, unknown>): string | undefined {
@@ -46,6 +46,7 @@ export async function recordIdempotent(
   store: EvidenceStore,
   item: AppendItem,
   now: Date,
+  lookbackDays = DEDUPE_LOOKBACK_DAYS,
 ): Promise<RecordOutcome> {
   const { statement } = item;
   const digest = Object.values(statement.subject[0]?.digest ?? {})[0];
@@ -53,7 +54,7 @@ export async function recordIdempotent(
   const from = Math.min(Number.isNaN(at) ? now.getTime() : at, now.getTime());
   const existing = await store.statements({
     predicateTypes: [statement.predicateType],
-    since: new Date(from - DEDUPE_LOOKBACK_DAYS * 86_400_000),
+    since: new Date(from - lookbackDays * 86_400_000),
     ...(digest ? { subjectDigest: digest } : {}),
   });
   const same = existing.find((s) => s.statement.predicate.key === statement.predicate.key);

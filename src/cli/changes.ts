@@ -15,7 +15,7 @@ import { isUnavailable, type GithubFacts } from '../facts/index.js';
 import type { SourceContext } from '../sources/index.js';
 import { collectGit } from '../sources/git/index.js';
 import { writeAtomic } from './assess.js';
-import { commandNow } from './record.js';
+import { commandNow } from '../ci-context/index.js';
 
 export interface ChangesFlags {
   since?: string;

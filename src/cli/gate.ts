@@ -1,11 +1,15 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { openLedgerStore, spoolDir } from '../changes/index.js';
-import { captureCiContext } from '../ci-context/index.js';
+import { captureCiContext, commandNow } from '../ci-context/index.js';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { explainMarkdown, explainText, runGate } from '../gate/index.js';
-import { commandNow, notice } from './record.js';
+
+/** What the command set up or replayed, on stderr. */
+const notice = (message: string): void => {
+  process.stderr.write(`greenlight: ${message}\n`);
+};
 
 export interface GateFlags {
   repo?: string;

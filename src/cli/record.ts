@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { captureCiContext, jsonPointer, type CiContext } from '../ci-context/index.js';
+import { captureCiContext, commandNow, jsonPointer, type CiContext } from '../ci-context/index.js';
 import {
   accessReviewStatement,
   scanStatement,
@@ -47,16 +47,8 @@ export interface RecordEnv {
   repository?: string;
 }
 
-/** The clock of a command: `GREENLIGHT_NOW` (for reproducible runs and tests) or the real time. */
-export function commandNow(): Date {
-  const fixed = process.env.GREENLIGHT_NOW;
-  if (fixed) {
-    const t = Date.parse(fixed);
-    if (Number.isNaN(t)) throw new UsageError(`GREENLIGHT_NOW="${fixed}" is not a date`);
-    return new Date(t);
-  }
-  return new Date();
-}
+/** The clock of a command (`GREENLIGHT_NOW`, or the real time). */
+export { commandNow };
 
 export function parseTime(value: string | undefined, fallback: Date, flag = '--at'): string {
   if (value === undefined) return fallback.toISOString();

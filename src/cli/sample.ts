@@ -10,11 +10,15 @@ import {
   renderPopulation,
   toCsv,
 } from '../changes/index.js';
-import { captureCiContext } from '../ci-context/index.js';
+import { captureCiContext, commandNow } from '../ci-context/index.js';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { loadPopulation } from './changes.js';
-import { commandNow, notice } from './record.js';
+
+/** What the command set up or replayed, on stderr. */
+const notice = (message: string): void => {
+  process.stderr.write(`greenlight: ${message}\n`);
+};
 
 export interface SampleFlags {
   size: string;

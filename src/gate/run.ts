@@ -18,7 +18,6 @@ import type { CiContext } from '../ci-context/index.js';
 import type { Config } from '../config/index.js';
 import { SourceError, UsageError } from '../errors.js';
 import { isUnavailable, type RecordedEvidence } from '../facts/index.js';
-import { collectGit } from '../sources/git/index.js';
 import {
   decideDeploy,
   decidePullRequest,
@@ -113,10 +112,12 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
         };
       }
     }
+    // A gate decision is about one CI run: a rerun of that run within a day is the same decision.
     const recorded = await recordIdempotent(
       store,
       { statement: decisionStatement(opts, decision) },
       opts.now,
+      1,
     );
     const cp = recorded.checkpoint !== null ? ` (checkpoint ${recorded.checkpoint})` : '';
     return {
@@ -294,6 +295,8 @@ async function decideDeployCtx(
           DAY,
       )
     : null;
+  // Only a deploy reads history: the git source is loaded for it alone.
+  const { collectGit } = await import('../sources/git/index.js');
   const git = await collectGit({
     root: opts.root,
     since: historySince,

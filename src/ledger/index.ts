@@ -176,37 +176,39 @@ async function readStatements(ctx: LedgerContext, q: StatementQuery): Promise<St
       ? null
       : new Set(typeof q.subjectDigest === 'string' ? [q.subjectDigest] : q.subjectDigest);
   const out: StoredStatement[] = [];
+  // Entries of every requested type first, so each range of payloads is read once, not per type.
+  let rows: EntryRow[] = [];
   for (const predicateType of new Set(q.predicateTypes)) {
-    const rows = await ctx.store.ledger.findEntries({
-      predicateType,
-      since: q.since?.toISOString(),
-      until: q.until?.toISOString(),
-    });
-    for (let i = 0; i < rows.length;) {
-      // read payloads in runs of consecutive-ish entries
-      const first = (rows[i] as EntryRow).seq;
-      let j = i;
-      while (j + 1 < rows.length && (rows[j + 1] as EntryRow).seq - first < 2000) j++;
-      const last = (rows[j] as EntryRow).seq;
-      const wanted = new Set(rows.slice(i, j + 1).map((r) => r.seq));
-      for (const row of await ctx.store.ledger.entries(first, last + 1)) {
-        if (!wanted.has(row.seq) || !row.envelope) continue;
-        if (!leafHash(row.envelope).equals(row.leaf_hash)) {
-          throw new LedgerIntegrityError(
-            `entry ${row.seq}: the envelope does not match its leaf hash (altered)`,
-          );
-        }
-        const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
-        const statement = parseStatement(
-          JSON.parse(envelopePayload(env).toString('utf8')),
-          `entry ${row.seq}`,
+    rows = rows.concat(
+      await ctx.store.ledger.findEntries({
+        predicateType,
+        since: q.since?.toISOString(),
+        until: q.until?.toISOString(),
+      }),
+    );
+  }
+  rows.sort((a, b) => a.seq - b.seq);
+  for (let i = 0; i < rows.length;) {
+    // read payloads in runs of consecutive-ish entries
+    const first = (rows[i] as EntryRow).seq;
+    let j = i;
+    while (j + 1 < rows.length && (rows[j + 1] as EntryRow).seq - first < 2000) j++;
+    const last = (rows[j] as EntryRow).seq;
+    const wanted = new Set(rows.slice(i, j + 1).map((r) => r.seq));
+    for (const row of await ctx.store.ledger.entries(first, last + 1)) {
+      if (!wanted.has(row.seq) || !row.envelope) continue;
+      if (!leafHash(row.envelope).equals(row.leaf_hash)) {
+        throw new LedgerIntegrityError(
+          `entry ${row.seq}: the envelope does not match its leaf hash (altered)`,
         );
-        if (want && !statement.subject.some((s) => Object.values(s.digest ?? {}).some((d) => want.has(d))))
-          continue;
-        out.push({ seq: row.seq, recordedAt: row.recorded_at, statement });
       }
-      i = j + 1;
+      const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
+      const statement = parseStatement(JSON.parse(envelopePayload(env).toString('utf8')), `entry ${row.seq}`);
+      if (want && !statement.subject.some((s) => Object.values(s.digest ?? {}).some((d) => want.has(d))))
+        continue;
+      out.push({ seq: row.seq, recordedAt: row.recorded_at, statement });
     }
+    i = j + 1;
   }
   return out.sort((a, b) => a.seq - b.seq);
 }
