@@ -9,11 +9,13 @@ export default defineCheck({
   severity: 'high',
   controls: ['CM-6'],
   needs: ['git', 'evidence'],
+  // Pull requests from GitHub (approvals with their commit, last pusher, head checks) when read.
+  uses: ['github'],
   remediation:
     'Record every production deploy with `greenlight record deployment --env production` and run ' +
     '`greenlight gate` before it, so a deploy carrying a direct push or an unapproved, untested change ' +
     'is blocked (or goes through `--override` with a post-incident review).',
-  evaluate({ git, evidence }, _options, { config, now }) {
+  evaluate({ git, evidence, github }, _options, { config, now }) {
     if (evidence.absent) return [notAvailable(evidence.absent, git.branch)];
     if (evidence.deployments.length === 0)
       return [
@@ -22,7 +24,7 @@ export default defineCheck({
           git.branch,
         ),
       ];
-    const pop = populationOf(git, evidence, config, now);
+    const pop = populationOf(git, evidence, config, now, github);
     if (pop.deployments.length === 0 && pop.offBranchDeployments.length === 0)
       return [notApplicable('no production deployment was recorded in the window', git.branch)];
     const rows = new Map(pop.rows.map((r) => [r.commit, r]));

@@ -19,13 +19,15 @@ export default defineCheck({
   severity: 'high',
   controls: ['EV-3'],
   needs: ['git', 'evidence'],
+  // Pull requests from GitHub (approvals with their commit, last pusher, head checks) when read.
+  uses: ['github'],
   remediation:
     'Record evidence from CI for every change: run `greenlight gate` on pull requests and reviews, ' +
     '`greenlight record scan|tests` on each head and `greenlight record deployment` on each deploy; ' +
     'then `greenlight changes` lists what is still missing.',
-  evaluate({ git, evidence }, _options, { config, now }) {
+  evaluate({ git, evidence, github }, _options, { config, now }) {
     if (evidence.absent) return [notAvailable(evidence.absent, git.branch)];
-    const pop = populationOf(git, evidence, config, now);
+    const pop = populationOf(git, evidence, config, now, github);
     if (pop.rows.length === 0)
       return [notApplicable(`no change reached ${git.branch} in the window`, git.branch)];
     const lastDeploy =
