@@ -27,7 +27,11 @@ function rng(seed: number) {
   };
 }
 
-/** Runs the child until `delayMs` after it is ready (or after start, when early), then SIGKILLs it. */
+/**
+ * Runs the child until `delayMs` after its first acknowledged entry (or after start, when early),
+ * then SIGKILLs it. Arming on the first ack rather than on a timer keeps the test meaningful on a
+ * loaded machine: every late kill interrupts a process that is really appending.
+ */
 function runAndKill(
   args: object,
   delayMs: number,
@@ -48,12 +52,11 @@ function runAndKill(
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? ''; // a line cut by the kill is not an acknowledgement
       for (const line of lines) {
-        if (line === 'ready') {
-          if (!early) kill();
-          continue;
-        }
+        if (line === 'ready') continue;
         const m = /^ack (\d+) ([0-9a-f]{64})$/.exec(line);
-        if (m) acks.set(Number(m[1]), m[2] as string);
+        if (!m) continue;
+        if (!early && acks.size === 0) kill();
+        acks.set(Number(m[1]), m[2] as string);
       }
     });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -76,9 +79,11 @@ for (const d of DIALECTS) {
       const acknowledged = new Map<number, string>();
       const cache = new Map<string, string[]>();
       const failures: string[] = [];
+      let lateKills = 0;
       try {
         for (let kill = 0; kill < KILLS; kill++) {
           const early = random() < 0.2; // sometimes while it is still opening the ledger
+          if (!early) lateKills++;
           const delay = early ? Math.floor(random() * 400) : Math.floor(random() * 250);
           const { acks } = await runAndKill({ ledgerDoor, root, url, seed: kill + 1 }, delay, early);
           for (const [seq, digest] of acks) {
@@ -102,7 +107,8 @@ for (const d of DIALECTS) {
           }
         }
         expect(failures).toEqual([]);
-        expect(acknowledged.size).toBeGreaterThan(KILLS);
+        // each late kill came after at least one acknowledged append of its own
+        expect(acknowledged.size).toBeGreaterThanOrEqual(lateKills);
         // the ledger is still writable and ends in a consistent, checkpointed state
         const ledger = await openLedger({ root, url });
         try {
