@@ -1,5 +1,5 @@
-import { branchesInScope, enforcedBy, gapReason, isUnavailable } from '../../facts/index.js';
-import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-check.js';
+import { requireBranchRule } from '../branch-rule.js';
+import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
   id: 'branch.linear-history',
@@ -10,16 +10,9 @@ export default defineCheck({
   remediation:
     'Turn on "Require linear history" in the ruleset or classic branch protection (squash or rebase merges only).',
   evaluate({ github }) {
-    const views = branchesInScope(github);
-    if (!views.length) return [notApplicable('no active repository in scope', github.org)];
-    return views.map((v) => {
-      const p = v.protection;
-      if (isUnavailable(p)) return notAvailable(p.reason, v.resource);
-      const by = enforcedBy(p, (r) => r.linearHistory);
-      if (by.length) return pass(`linear history required by ${by.join(' and ')}`, v.resource);
-      if (p.gaps.length)
-        return notAvailable(`no visible rule requires linear history; ${gapReason(p)}`, v.resource);
-      return fail('merge commits are allowed: linear history is not required', v.resource);
+    return requireBranchRule(github, (r) => r.linearHistory, {
+      what: 'linear history',
+      failure: () => 'merge commits are allowed: linear history is not required',
     });
   },
 });

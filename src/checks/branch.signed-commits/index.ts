@@ -1,5 +1,5 @@
-import { branchesInScope, enforcedBy, gapReason, isUnavailable } from '../../facts/index.js';
-import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-check.js';
+import { requireBranchRule } from '../branch-rule.js';
+import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
   id: 'branch.signed-commits',
@@ -10,16 +10,9 @@ export default defineCheck({
   remediation:
     'Turn on "Require signed commits" in the ruleset or classic branch protection, and have developers sign with SSH or GPG keys.',
   evaluate({ github }) {
-    const views = branchesInScope(github);
-    if (!views.length) return [notApplicable('no active repository in scope', github.org)];
-    return views.map((v) => {
-      const p = v.protection;
-      if (isUnavailable(p)) return notAvailable(p.reason, v.resource);
-      const by = enforcedBy(p, (r) => r.signedCommits);
-      if (by.length) return pass(`signed commits required by ${by.join(' and ')}`, v.resource);
-      if (p.gaps.length)
-        return notAvailable(`no visible rule requires signed commits; ${gapReason(p)}`, v.resource);
-      return fail('unsigned commits are accepted', v.resource);
+    return requireBranchRule(github, (r) => r.signedCommits, {
+      what: 'signed commits',
+      failure: () => 'unsigned commits are accepted',
     });
   },
 });
