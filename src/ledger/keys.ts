@@ -8,7 +8,9 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { ConfigError, LedgerIntegrityError } from '../errors.js';
 
 /**
@@ -95,19 +97,87 @@ function keyPaths(root: string) {
   return { dir, priv: path.join(dir, PRIVATE_KEY_FILE), pub: path.join(dir, PUBLIC_KEY_FILE) };
 }
 
-export function signerFromPrivateKey(privateKey: KeyObject): Signer {
+/** Below this many messages, signing in this thread beats handing them to workers. */
+const PARALLEL_SIGN_MIN = 256;
+
+/**
+ * A local Ed25519 signer. Large batches are signed by worker threads (one per core, started on
+ * first use and never keeping the process alive): Ed25519 signing, not the database, is what
+ * bounds how fast signed evidence can be appended.
+ */
+export function signerFromPrivateKey(privateKey: KeyObject, opts: { workers?: number } = {}): Signer {
   if (privateKey.asymmetricKeyType !== 'ed25519') {
     throw new ConfigError(`the ledger key must be Ed25519, not ${privateKey.asymmetricKeyType}`);
   }
   const publicKey = rawPublicKey(createPublicKey(privateKey));
   const keyId = keyIdOf(publicKey);
   const signOne = (data: Uint8Array) => edSign(null, data, privateKey);
+  const workers = opts.workers ?? Math.min(4, availableParallelism());
+  let pool: SignPool | undefined;
   return {
     algorithm: 'ed25519',
     keyId,
     publicKey,
     sign: async (data) => signOne(data),
-    signMany: async (list) => list.map(signOne),
+    async signMany(list) {
+      if (workers < 2 || list.length < PARALLEL_SIGN_MIN) return list.map(signOne);
+      pool ??= signPool(privateKey, workers);
+      return pool.sign(list);
+    },
+  };
+}
+
+interface SignPool {
+  sign(list: Uint8Array[]): Promise<Buffer[]>;
+}
+
+const SIGN_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const key = crypto.createPrivateKey({ key: Buffer.from(workerData.pkcs8), format: 'der', type: 'pkcs8' });
+parentPort.on('message', (m) => {
+  const sigs = m.list.map((d) => crypto.sign(null, d, key));
+  parentPort.postMessage({ id: m.id, sigs });
+});
+`;
+
+function signPool(privateKey: KeyObject, count: number): SignPool {
+  // The key travels to the workers in memory only, never to disk or logs.
+  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
+  type Job = { resolve: (sigs: Uint8Array[]) => void; reject: (err: Error) => void };
+  const workers = Array.from({ length: count }, () => {
+    const jobs = new Map<number, Job>();
+    const w = new Worker(SIGN_WORKER, { eval: true, workerData: { pkcs8 } });
+    w.unref(); // idle workers never keep the process alive; busy ones are ref'd below
+    w.on('message', (m: { id: number; sigs: Uint8Array[] }) => {
+      jobs.get(m.id)?.resolve(m.sigs);
+      jobs.delete(m.id);
+      if (jobs.size === 0) w.unref();
+    });
+    w.on('error', (err) => {
+      for (const job of jobs.values()) job.reject(err);
+      jobs.clear();
+    });
+    return { w, jobs };
+  });
+  let next = 0;
+  return {
+    async sign(list) {
+      const per = Math.ceil(list.length / workers.length);
+      const parts = await Promise.all(
+        workers.map(({ w, jobs }, i) => {
+          const slice = list.slice(i * per, (i + 1) * per);
+          if (slice.length === 0) return Promise.resolve([] as Uint8Array[]);
+          const id = next++;
+          return new Promise<Uint8Array[]>((resolve, reject) => {
+            jobs.set(id, { resolve, reject });
+            w.ref();
+            w.postMessage({ id, list: slice });
+          });
+        }),
+      );
+      return parts.flat().map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength));
+    },
   };
 }
 

@@ -82,17 +82,26 @@ export function canonicalJson(value: unknown): string {
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) {
-        return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const v: unknown = value[i];
+          if (i > 0) out += ',';
+          out += v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v);
+        }
+        return `${out}]`;
       }
       if (value instanceof Date) return JSON.stringify(value.toISOString());
-      const keys = Object.keys(value).sort();
-      const parts: string[] = [];
-      for (const k of keys) {
-        const v = (value as Record<string, unknown>)[k];
+      const record = value as Record<string, unknown>;
+      let out = '{';
+      let first = true;
+      for (const k of Object.keys(record).sort()) {
+        const v = record[k];
         if (v === undefined || typeof v === 'function') continue;
-        parts.push(`${JSON.stringify(k)}:${canonicalJson(v)}`);
+        if (!first) out += ',';
+        first = false;
+        out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
       }
-      return `{${parts.join(',')}}`;
+      return `${out}}`;
     }
     default:
       throw new InputError(`cannot record a value of type ${typeof value}`);

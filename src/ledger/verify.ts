@@ -98,7 +98,7 @@ interface PruneStatement {
 export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const store = ctx.store.ledger;
   const mode = opts.signatures ?? 'all';
-  const chunk = opts.chunkSize ?? 5000;
+  const chunk = 2 ** Math.max(1, Math.round(Math.log2(opts.chunkSize ?? 4096)));
   const maxIssues = opts.maxIssues ?? 1000;
   const issues: VerifyIssue[] = [];
   let issueCount = 0;
@@ -138,7 +138,13 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
   const workers = opts.workers ?? (size >= 20_000 ? Math.max(1, availableParallelism()) : 0);
   const runner: CheckRunner = workers > 0 ? workerRunner(workers, ctx.trusted) : inlineRunner(ctx.trusted);
 
-  const leaves = Buffer.alloc(size * 32);
+  // levels[l] holds the hashes of the complete subtrees of 2^l leaves; level 0 the leaves.
+  // Runs of `chunk` (a power of two) entries are aligned, so the workers hash every level up to
+  // log2(chunk) of their run; the levels above are completed here.
+  const levels: Buffer[] = [];
+  for (let width = 1; width <= Math.max(1, size); width *= 2)
+    levels.push(Buffer.alloc(Math.floor(size / width) * 32));
+  const leaves = levels[0] as Buffer;
   const referenced = new Map<string, number>(); // blob digest → first unpruned entry naming it
   let signaturesChecked = 0;
   let signaturesVouched = 0;
@@ -166,7 +172,9 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       const to = Math.min(size, from + chunk);
       const rows = await store.entries(from, to);
       const refs = groupRefs(await store.blobRefs(from, to));
-      const pending: { row: FullEntryRow; key: string }[] = [];
+      const slots: ({ row: FullEntryRow; key: string; cached: string[] | undefined } | null)[] = new Array(
+        to - from,
+      ).fill(null);
       for (const row of rows) {
         for (; expected < row.seq; expected++) {
           issue(expected, 'entry-missing', `entry ${expected} is missing (row deleted)`);
@@ -181,27 +189,14 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
           );
         }
         lastRecordedAt = row.recorded_at;
-        if (row.envelope) {
-          const lh = leafHash(row.envelope);
-          lh.copy(leaves, seq * 32);
-          if (!lh.equals(row.leaf_hash)) {
-            issue(seq, 'leaf', `entry ${seq}: the envelope does not match its leaf hash (entry altered)`);
-          }
-          const key = opts.cache
+        const key =
+          opts.cache && row.envelope
             ? `${row.leaf_hash.toString('base64')}${row.payload_sha256.toString('base64')}${row.predicate_type}|${
                 seq < vouchedUpTo ? 'v' : trustKey
               }`
             : '';
-          const cached = opts.cache?.get(key);
-          if (cached) {
-            if (seq < vouchedUpTo) signaturesVouched++;
-            else signaturesChecked++;
-            compareRefs(seq, cached, refs.get(seq));
-          } else {
-            pending.push({ row, key });
-          }
-        } else {
-          row.leaf_hash.copy(leaves, seq * 32);
+        slots[seq - from] = { row, key, cached: key ? opts.cache?.get(key) : undefined };
+        if (!row.envelope) {
           if (row.prune_seq === null) {
             issue(
               seq,
@@ -215,23 +210,38 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       }
       for (; expected < to; expected++)
         issue(expected, 'entry-missing', `entry ${expected} is missing (row deleted)`);
-      if (pending.length === 0) continue;
 
-      const batch = packBatch(
-        pending.map((p) => p.row),
-        vouchedUpTo,
-      );
+      const batch = packBatch(from, slots, vouchedUpTo);
       const job = runner.run(batch).then((res: EnvelopeResults) => {
         signaturesChecked += res.signaturesChecked;
-        pending.forEach(({ row, key }, i) => {
-          const problem = res.problems[i];
-          if (problem) {
-            issue(row.seq, 'envelope', `entry ${row.seq}: ${problem}`);
+        leaves.set(res.leaves, from * 32);
+        let at = 0;
+        for (let l = 1, width = 2; width <= to - from; l++, width *= 2) {
+          const count = Math.floor((to - from) / width);
+          (levels[l] as Buffer).set(res.nodes.subarray(at * 32, (at + count) * 32), (from / width) * 32);
+          at += count;
+        }
+        slots.forEach((slot, i) => {
+          if (!slot?.row.envelope) return;
+          const { row, key, cached } = slot;
+          const seq = row.seq;
+          if (!res.leafOk[i]) {
+            issue(seq, 'leaf', `entry ${seq}: the envelope does not match its leaf hash (entry altered)`);
+          }
+          if (cached) {
+            if (seq < vouchedUpTo) signaturesVouched++;
+            else signaturesChecked++;
+            compareRefs(seq, cached, refs.get(seq));
             return;
           }
-          if (row.seq < vouchedUpTo) signaturesVouched++;
-          opts.cache?.set(key, res.blobs[i] as string[]);
-          compareRefs(row.seq, res.blobs[i] as string[], refs.get(row.seq));
+          const problem = res.problems[i];
+          if (problem) {
+            issue(seq, 'envelope', `entry ${seq}: ${problem}`);
+            return;
+          }
+          if (seq < vouchedUpTo) signaturesVouched++;
+          if (res.leafOk[i] && key) opts.cache?.set(key, res.blobs[i] as string[]);
+          compareRefs(seq, res.blobs[i] as string[], refs.get(seq));
         });
       });
       inflight.add(job);
@@ -246,37 +256,45 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
   const pruneStatements = admin.prunes;
 
   mark('entries');
-  // ---- the tree: recompute every level and compare with the stored hashes
-  const levels = buildLevels(leaves, size);
+  // ---- the tree: complete the levels above the runs, then compare with the stored hashes
+  for (let l = Math.log2(chunk) + 1; l < levels.length; l++) {
+    const below = levels[l - 1] as Buffer;
+    const level = levels[l] as Buffer;
+    for (let i = 0; i < level.length / 32; i++) {
+      nodeHash(below.subarray(64 * i, 64 * i + 32), below.subarray(64 * i + 32, 64 * i + 64)).copy(
+        level,
+        32 * i,
+      );
+    }
+  }
   mark('levels');
   const seen = levels.map((l) => new Uint8Array(l.length / 32));
-  let afterLevel = 0;
-  let afterIdx = -1;
-  for (;;) {
-    const rows = await store.hashesAfter(afterLevel, afterIdx, 50_000);
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      const level = levels[row.level];
-      const count = level ? level.length / 32 : 0;
-      const first = row.idx * 2 ** row.level;
-      const range = `entries ${first}..${first + 2 ** row.level - 1}`;
-      if (!level || row.idx >= count) {
-        issue(
-          Math.min(first, size),
-          'hash-extra',
-          `stored hash ${row.level}/${row.idx} (${range}) has no entries under it: entries were removed`,
-        );
-        continue;
-      }
-      (seen[row.level] as Uint8Array)[row.idx] = 1;
-      if (!level.subarray(row.idx * 32, row.idx * 32 + 32).equals(row.hash)) {
-        issue(first, 'hash', `stored hash ${row.level}/${row.idx} (${range}) does not match the entries`);
-      }
+  const checkHashRow = (row: { level: number; idx: number; hash: Buffer }) => {
+    const level = levels[row.level];
+    const count = level ? level.length / 32 : 0;
+    const first = row.idx * 2 ** row.level;
+    const range = `entries ${first}..${first + 2 ** row.level - 1}`;
+    if (!level || row.idx >= count) {
+      issue(
+        Math.min(first, size),
+        'hash-extra',
+        `stored hash ${row.level}/${row.idx} (${range}) has no entries under it: entries were removed`,
+      );
+      return;
     }
-    const last = rows[rows.length - 1] as { level: number; idx: number };
-    afterLevel = last.level;
-    afterIdx = last.idx;
+    (seen[row.level] as Uint8Array)[row.idx] = 1;
+    if (!level.subarray(row.idx * 32, row.idx * 32 + 32).equals(row.hash)) {
+      issue(first, 'hash', `stored hash ${row.level}/${row.idx} (${range}) does not match the entries`);
+    }
+  };
+  // every level the tree has, in index ranges; then anything stored outside them (extra rows)
+  for (let l = 1; l < levels.length; l++) {
+    const count = (levels[l] as Buffer).length / 32;
+    for (let lo = 0; lo < count; lo += 50_000) {
+      for (const row of await store.hashesRange(l, lo, Math.min(count, lo + 50_000))) checkHashRow(row);
+    }
   }
+  for (const row of await store.hashesOutside(levels.map((l) => l.length / 32))) checkHashRow(row);
   for (let l = 1; l < seen.length; l++) {
     const marks = seen[l] as Uint8Array;
     for (let i = 0; i < marks.length; i++) {
@@ -532,28 +550,50 @@ function groupRefs(rows: BlobRefRow[]): Map<number, string[]> {
   return out;
 }
 
-function packBatch(rows: FullEntryRow[], vouchedUpTo: number): EnvelopeBatch {
+function packBatch(
+  base: number,
+  slots: ({ row: FullEntryRow; cached: string[] | undefined } | null)[],
+  vouchedUpTo: number,
+): EnvelopeBatch {
+  const n = slots.length;
   let total = 0;
-  for (const r of rows) total += (r.envelope as Buffer).length;
+  for (const slot of slots) total += slot?.row.envelope?.length ?? 0;
   const envelopes = new Uint8Array(total);
-  const payloadDigests = new Uint8Array(rows.length * 32);
-  const checkSignature = new Uint8Array(rows.length);
+  const present = new Uint8Array(n);
+  const payloadDigests = new Uint8Array(n * 32);
+  const leafHashes = new Uint8Array(n * 32);
+  const checkSignature = new Uint8Array(n);
+  const checkContent = new Uint8Array(n);
+  const predicateTypes: string[] = new Array(n).fill('');
   const offsets = [0];
   let pos = 0;
-  rows.forEach((r, i) => {
-    envelopes.set(r.envelope as Buffer, pos);
-    pos += (r.envelope as Buffer).length;
+  slots.forEach((slot, i) => {
+    if (slot) {
+      const { row } = slot;
+      leafHashes.set(row.leaf_hash, i * 32);
+      present[i] = row.envelope ? 2 : 1;
+      if (row.envelope) {
+        envelopes.set(row.envelope, pos);
+        pos += row.envelope.length;
+        payloadDigests.set(row.payload_sha256, i * 32);
+        predicateTypes[i] = row.predicate_type;
+        checkSignature[i] = row.seq < vouchedUpTo ? 0 : 1;
+        checkContent[i] = slot.cached ? 0 : 1;
+      }
+    }
     offsets.push(pos);
-    payloadDigests.set(r.payload_sha256, i * 32);
-    checkSignature[i] = r.seq < vouchedUpTo ? 0 : 1;
   });
   return {
-    seqs: rows.map((r) => r.seq),
+    base,
+    count: n,
+    present,
     envelopes,
     offsets,
     payloadDigests,
-    predicateTypes: rows.map((r) => r.predicate_type),
+    leafHashes,
+    predicateTypes,
     checkSignature,
+    checkContent,
   };
 }
 
@@ -598,27 +638,6 @@ async function loadAdminStatements(ctx: LedgerContext) {
     }
   }
   return { prunes, holds };
-}
-
-/** levels[0] = leaves; levels[l] = hashes of the complete subtrees of 2^l leaves. */
-export function buildLevels(leaves: Buffer, size: number): Buffer[] {
-  const levels = [leaves];
-  let prev = leaves;
-  let n = size;
-  while (n >= 2) {
-    const m = Math.floor(n / 2);
-    const next = Buffer.allocUnsafe(m * 32);
-    for (let i = 0; i < m; i++) {
-      nodeHash(prev.subarray(64 * i, 64 * i + 32), prev.subarray(64 * i + 32, 64 * i + 64)).copy(
-        next,
-        32 * i,
-      );
-    }
-    levels.push(next);
-    prev = next;
-    n = m;
-  }
-  return levels;
 }
 
 export function rootFromLevels(levels: Buffer[], size: number): Buffer {

@@ -91,7 +91,7 @@ async function connectSqlite(file: string, create: boolean): Promise<Connection>
   } catch (err) {
     throw mapSqliteError(err, file);
   }
-  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: cachingPrepare(raw) }) });
   await migrate(db, 'sqlite', file);
   return {
     dialect: 'sqlite',
@@ -99,6 +99,28 @@ async function connectSqlite(file: string, create: boolean): Promise<Connection>
     location: file,
     lockKey: 0n,
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; the ledger runs the same few query shapes
+ * over and over (proofs, appends, verify), so prepared statements are kept, most recent first.
+ */
+function cachingPrepare(raw: Database.Database, max = 256) {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql);
+      } else {
+        stmt = raw.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
   };
 }
 

@@ -57,8 +57,8 @@ export interface LedgerReader {
   hashes(keys: HashKey[]): Promise<Map<string, Buffer>>;
   /** Stored hashes of one level with idx in [from, to). */
   hashesRange(level: number, from: number, to: number): Promise<HashRow[]>;
-  /** Stored hashes (level ≥ 1) after (level, idx) in key order, at most `limit`. */
-  hashesAfter(level: number, idx: number, limit: number): Promise<HashRow[]>;
+  /** Stored hashes outside the expected shape: idx ≥ counts[level], or a level ≥ counts.length. */
+  hashesOutside(counts: number[]): Promise<HashRow[]>;
   checkpoints(): Promise<CheckpointRow[]>;
   latestCheckpoint(): Promise<CheckpointRow | undefined>;
   blobs(digests: Buffer[]): Promise<BlobRow[]>;
@@ -190,16 +190,9 @@ function reader(db: Db): LedgerReader {
       return out;
     },
     async hashes(keys) {
+      // one query for both kinds: leaf hashes (level 0) from ledger_entries, the rest stored
       const out = new Map<string, Buffer>();
       const leaves = keys.filter((k) => k.level === 0).map((k) => k.idx);
-      if (leaves.length > 0) {
-        const rows = await db
-          .selectFrom('ledger_entries')
-          .select(['seq', 'leaf_hash'])
-          .where('seq', 'in', leaves)
-          .execute();
-        for (const r of rows) out.set(hashKey(0, r.seq), r.leaf_hash);
-      }
       const byLevel = new Map<number, number[]>();
       for (const k of keys) {
         if (k.level === 0) continue;
@@ -207,18 +200,28 @@ function reader(db: Db): LedgerReader {
         list.push(k.idx);
         byLevel.set(k.level, list);
       }
-      if (byLevel.size > 0) {
-        const rows = await db
-          .selectFrom('ledger_hashes')
-          .select(['level', 'idx', 'hash'])
-          .where((eb) =>
-            eb.or(
-              [...byLevel].map(([level, idxs]) => eb.and([eb('level', '=', level), eb('idx', 'in', idxs)])),
-            ),
-          )
-          .execute();
-        for (const r of rows) out.set(hashKey(r.level, r.idx), r.hash);
-      }
+      const leafQuery = db
+        .selectFrom('ledger_entries')
+        .select([sql<number>`0`.as('level'), 'seq as idx', 'leaf_hash as hash'])
+        .where('seq', 'in', leaves.length ? leaves : [-1]);
+      const rows =
+        byLevel.size === 0
+          ? await leafQuery.execute()
+          : await leafQuery
+              .unionAll(
+                db
+                  .selectFrom('ledger_hashes')
+                  .select(['level', 'idx', 'hash'])
+                  .where((eb) =>
+                    eb.or(
+                      [...byLevel].map(([level, idxs]) =>
+                        eb.and([eb('level', '=', level), eb('idx', 'in', idxs)]),
+                      ),
+                    ),
+                  ),
+              )
+              .execute();
+      for (const r of rows) out.set(hashKey(r.level, r.idx), r.hash);
       return out;
     },
     hashesRange: (level, from, to) =>
@@ -230,16 +233,19 @@ function reader(db: Db): LedgerReader {
         .where('idx', '<', to)
         .orderBy('idx')
         .execute(),
-    hashesAfter: (level, idx, limit) =>
+    hashesOutside: (counts) =>
       db
         .selectFrom('ledger_hashes')
         .selectAll()
         .where((eb) =>
-          eb.or([eb('level', '>', level), eb.and([eb('level', '=', level), eb('idx', '>', idx)])]),
+          eb.or([
+            eb('level', '>=', Math.max(1, counts.length)),
+            ...counts.slice(1).map((count, i) => eb.and([eb('level', '=', i + 1), eb('idx', '>=', count)])),
+          ]),
         )
         .orderBy('level')
         .orderBy('idx')
-        .limit(limit)
+        .limit(10_000)
         .execute(),
     checkpoints: () => db.selectFrom('ledger_checkpoints').selectAll().orderBy('tree_size').execute(),
     latestCheckpoint: () =>
@@ -307,16 +313,36 @@ function reader(db: Db): LedgerReader {
         .orderBy('e.seq')
         .limit(limit)
         .execute(),
-    duplicatePayloads: () =>
-      db
-        .selectFrom('ledger_entries as a')
-        .innerJoin('ledger_entries as b', (j) =>
-          j.onRef('a.payload_sha256', '=', 'b.payload_sha256').onRef('a.seq', '>', 'b.seq'),
+    async duplicatePayloads() {
+      // one pass over the digest index; the rare duplicates are then located
+      const dups = await db
+        .selectFrom('ledger_entries')
+        .select('payload_sha256')
+        .groupBy('payload_sha256')
+        .having((eb) => eb.fn.countAll(), '>', 1)
+        .limit(1000)
+        .execute();
+      if (dups.length === 0) return [];
+      const rows = await db
+        .selectFrom('ledger_entries')
+        .select(['seq', 'payload_sha256'])
+        .where(
+          'payload_sha256',
+          'in',
+          dups.map((d) => d.payload_sha256),
         )
-        .select('a.seq')
-        .distinct()
-        .orderBy('a.seq')
-        .execute(),
+        .orderBy('seq')
+        .execute();
+      const firstSeen = new Set<string>();
+      return rows
+        .filter((r) => {
+          const hex = r.payload_sha256.toString('hex');
+          if (firstSeen.has(hex)) return true;
+          firstSeen.add(hex);
+          return false;
+        })
+        .map((r) => ({ seq: r.seq }));
+    },
     async orphans(size) {
       const count = async (table: 'ledger_payloads' | 'ledger_blob_refs' | 'ledger_prunes') => {
         const row = await db

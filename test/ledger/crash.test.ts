@@ -122,5 +122,35 @@ for (const d of DIALECTS) {
         remove();
       }
     }, 300_000);
+
+    it('two processes appending at once never fork the log', async () => {
+      const ledgerDoor = path.join(buildForChild(), 'ledger', 'index.js');
+      const { root, remove } = tempRoot('gl-writers-');
+      const url = d.fresh(root);
+      await initLedger(root, { url });
+      try {
+        const [a, b] = await Promise.all([
+          runAndKill({ ledgerDoor, root, url, seed: 101 }, 1500, false),
+          runAndKill({ ledgerDoor, root, url, seed: 202 }, 1500, false),
+        ]);
+        expect(a.acks.size).toBeGreaterThan(0);
+        expect(b.acks.size).toBeGreaterThan(0);
+        // no entry number was handed to both writers
+        for (const seq of a.acks.keys())
+          expect(b.acks.has(seq), `entry ${seq} acknowledged to both`).toBe(false);
+        const ledger = await openLedger({ root, url });
+        try {
+          const report = await ledger.verify({ workers: 0 });
+          expect(report.issues).toEqual([]);
+          const present = new Map((await ledger.findEntries({})).map((r) => [r.seq, r.payloadDigest]));
+          for (const [seq, digest] of [...a.acks, ...b.acks]) expect(present.get(seq)).toBe(digest);
+          expect([...present.keys()]).toEqual([...present.keys()].map((_, i) => i)); // contiguous
+        } finally {
+          await ledger.close();
+        }
+      } finally {
+        remove();
+      }
+    }, 120_000);
   });
 }
