@@ -47,19 +47,22 @@ export async function collectEvidence(
   }
   const window = { since: ctx.since ? ctx.since.toISOString() : null, until: ctx.until.toISOString() };
   try {
-    const read = opts.findings === false ? { findings: false } : {};
-    if (ctx.since === null) return { ...(await readRecordedEvidence(store, {}, read)), window };
+    if (opts.findings === false) {
+      // The change population: the ledger's read index, from the lookback before the window.
+      const from = ctx.since === null ? null : new Date(ctx.since.getTime() - EVIDENCE_LOOKBACK_DAYS * DAY);
+      return { ...(await store.evidence(from ? { since: from } : {})), window };
+    }
+    if (ctx.since === null) return { ...(await readRecordedEvidence(store, {})), window };
     const since = ctx.since.getTime();
     const maxSla = Math.max(...Object.values(ctx.config.thresholds.sla));
     const from = since - EVIDENCE_LOOKBACK_DAYS * DAY;
-    // Scans go back by the longest SLA so vuln.sla sees first detections; readers that skip
-    // findings (the change population) need no more than the others.
-    const scansFrom = opts.findings === false ? from : since - Math.max(maxSla, EVIDENCE_LOOKBACK_DAYS) * DAY;
-    // One read from the earlier start (payload ranges are read once), then each kind from its own start.
+    // Scans go back by the longest SLA so vuln.sla sees first detections.
+    const scansFrom = since - Math.max(maxSla, EVIDENCE_LOOKBACK_DAYS) * DAY;
+    // One read from the earlier start, then each kind from its own start.
     const all = (
       await store.statements({ predicateTypes: PREDICATE_LIST, since: new Date(scansFrom) })
     ).filter((s) => s.statement.predicateType === PREDICATE.scan || Date.parse(s.recordedAt) >= from);
-    return { ...(await toRecordedEvidence(all, store, read)), window };
+    return { ...(await toRecordedEvidence(all, store)), window };
   } catch (err) {
     if (opts.strict) throw err;
     return unavailable(`the evidence ledger cannot be read: ${(err as Error).message}`);

@@ -1,9 +1,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
-import { ConfigError, InputError, LedgerIntegrityError, UsageError } from '../errors.js';
+import { ConfigError, InputError, UsageError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
-import { aboutAny, type EvidenceStore, type Statement, type StoredStatement } from './evidence.js';
+import type { EvidenceStore, Statement } from './evidence.js';
+import type { RecordedEvidence } from '../facts/index.js';
+import {
+  EVIDENCE_PREDICATES,
+  EVIDENCE_SUMMARIZER,
+  emptyEvidence,
+  mergeFragments,
+  type EvidenceFragment,
+} from './read-evidence.js';
 import { replaySpool } from './spool.js';
 
 /**
@@ -28,14 +36,13 @@ export interface OpenLedgerStoreOptions {
   notice?: (message: string) => void;
 }
 
-/**
- * Reading one entry by itself costs about ten entries of a range read: below one wanted entry in
- * SPARSE_FACTOR, entries are read one by one.
- */
-const SPARSE_FACTOR = 10;
-
 export interface LedgerEvidenceStore extends EvidenceStore {
   readonly ledger: Ledger;
+  /**
+   * Evidence facts of the pipeline statements recorded in [since, until), from the ledger's read
+   * index (no envelope decoding; scan findings are not read). For the change population.
+   */
+  evidence(range: { since?: Date | undefined; until?: Date | undefined }): Promise<RecordedEvidence>;
 }
 
 /** True for the error the store raises when no ledger exists at the configured location. */
@@ -64,7 +71,11 @@ function hasSigningKey(root: string, keyEnv: string): boolean {
 export async function openLedgerStore(opts: OpenLedgerStoreOptions): Promise<LedgerEvidenceStore> {
   const L = await import('../ledger/index.js');
   const now = opts.now ?? (() => new Date());
-  const options = { ...L.ledgerOptionsFromConfig(opts.root, opts.config), now };
+  const options = {
+    ...L.ledgerOptionsFromConfig(opts.root, opts.config),
+    now,
+    summarizer: EVIDENCE_SUMMARIZER,
+  };
   const init = async () => {
     const r = await L.initLedger(opts.root, opts.configFile ? { configFile: opts.configFile } : {});
     opts.notice?.(
@@ -101,52 +112,22 @@ export async function openLedgerStore(opts: OpenLedgerStoreOptions): Promise<Led
 function adapt(ledger: Ledger, now: () => Date): LedgerEvidenceStore {
   return {
     ledger,
-    async statements(q) {
-      const types = [...new Set(q.predicateTypes)];
-      const dense = () =>
-        ledger
-          .readStatements({
-            predicateTypes: types,
-            since: q.since,
-            until: q.until,
-            subjectDigest: q.subjectDigest,
-          })
-          .then((rows) =>
-            rows.map((r) => ({
-              index: r.seq,
-              recordedAt: r.recordedAt,
-              statement: r.statement as Statement,
-            })),
-          );
-      if (types.length !== 1) return dense();
-      // One kind: its entries first (indexed by type and time); then the payloads as one range read
-      // when they are dense, or entry by entry when sparse (a few deployments among thousands).
-      const found = await ledger.findEntries({
-        predicateType: types[0]!,
-        ...(q.since ? { since: q.since } : {}),
-        ...(q.until ? { until: q.until } : {}),
-      });
-      if (found.length === 0) return [];
-      const seqs = found.map((e) => e.seq);
-      const span = seqs[seqs.length - 1]! - seqs[0]! + 1;
-      if (found.length * SPARSE_FACTOR >= span) return dense();
-      const want =
-        q.subjectDigest === undefined
-          ? null
-          : new Set(typeof q.subjectDigest === 'string' ? [q.subjectDigest] : q.subjectDigest);
-      const out: StoredStatement[] = [];
-      for (const seq of seqs) {
-        const view = await ledger.show(seq);
-        if (!view.statement) continue; // pruned
-        if (view.signatureProblem)
-          throw new LedgerIntegrityError(
-            `entry ${seq}: ${view.signatureProblem}; run \`greenlight ledger verify\``,
-          );
-        const statement = view.statement as Statement;
-        if (want && !aboutAny(statement, want)) continue;
-        out.push({ index: seq, recordedAt: view.recordedAt, statement });
-      }
-      return out;
+    // One indexed read of the wanted kinds in the window (see Ledger.readStatements).
+    statements: async (q) =>
+      (
+        await ledger.readStatements({
+          predicateTypes: [...new Set(q.predicateTypes)],
+          since: q.since,
+          until: q.until,
+          subjectDigest: q.subjectDigest,
+        })
+      ).map((r) => ({ index: r.seq, recordedAt: r.recordedAt, statement: r.statement as Statement })),
+    async evidence(range) {
+      const rows = await ledger.readSummaries({ predicateTypes: [...EVIDENCE_PREDICATES], ...range });
+      return mergeFragments(
+        emptyEvidence(ledger.location),
+        rows.map((r) => r.summary as EvidenceFragment),
+      );
     },
     blob: (sha) => ledger.getBlob(sha),
     describe: () => ledger.location,

@@ -7,7 +7,7 @@ import type {
   RecordedEvidence,
   ScanFindingRecord,
 } from '../facts/index.js';
-import { blobDigest, type EvidenceReader, type StoredStatement } from './evidence.js';
+import { blobDigest, type EvidenceReader, type Statement, type StoredStatement } from './evidence.js';
 import {
   PREDICATE,
   accessReviewPredicate,
@@ -78,10 +78,135 @@ export interface ReadOptions {
   findings?: boolean;
 }
 
+/** The evidence facts one statement contributes (only the kinds it has). */
+export type EvidenceFragment = Partial<Omit<RecordedEvidence, 'store' | 'absent' | 'window'>>;
+
+type FragmentKey = keyof EvidenceFragment;
+
 /**
- * Turns stored statements into typed evidence facts. Statements whose predicate does not match
- * its schema are listed in `skipped` rather than failing the whole read. Scan findings are read
- * from their blobs.
+ * One stored statement as typed evidence facts, without reading blobs: a scan's findings are
+ * left empty (see `toRecordedEvidence`). A predicate that does not match its schema is listed
+ * in `skipped` rather than failing the whole read. Pure: the ledger's read index stores it.
+ */
+export function fragmentOf(s: StoredStatement): EvidenceFragment {
+  const f: EvidenceFragment = {};
+  const add = <K extends FragmentKey>(key: K, item: NonNullable<EvidenceFragment[K]>[number]) => {
+    ((f[key] ??= []) as unknown[]).push(item);
+  };
+  const p = s.statement.predicate;
+  const parse = <S extends z.ZodType>(schema: S): z.infer<S> | null => {
+    const r = schema.safeParse(p);
+    if (r.success) return r.data;
+    const issue = r.error.issues[0];
+    add('skipped', {
+      index: s.index,
+      reason: `${s.statement.predicateType}: ${issue ? `/${issue.path.join('/')}: ${issue.message}` : 'invalid'}`,
+    });
+    return null;
+  };
+  switch (s.statement.predicateType) {
+    case PREDICATE.deployment: {
+      const d = parse(deploymentPredicate);
+      if (d) add('deployments', { ...common(s, d), ...withoutKey(d) } as never);
+      break;
+    }
+    case PREDICATE.scan: {
+      const d = parse(scanPredicate);
+      if (d)
+        add('scans', {
+          ...common(s, d),
+          commit: d.commit,
+          tool: d.tool,
+          format: d.format,
+          scanTypes: d.scanTypes,
+          scannedAt: d.scannedAt,
+          reportSha256: blobDigest(p, d.report.blob) ?? '',
+          summary: { critical: 0, high: 0, medium: 0, low: 0, info: 0, ...d.summary },
+          findings: [],
+        });
+      break;
+    }
+    case PREDICATE.tests: {
+      const d = parse(testsPredicate);
+      if (d) {
+        const { reports, ...rest } = withoutKey(d);
+        const first = reports[0] ? blobDigest(p, reports[0].blob) : undefined;
+        add('tests', { ...common(s, d), ...rest, reportSha256: first ?? '' });
+      }
+      break;
+    }
+    case PREDICATE.override: {
+      const d = parse(overridePredicate);
+      if (d) add('overrides', { ...common(s, d), ...withoutKey(d) } as never);
+      break;
+    }
+    case PREDICATE.review: {
+      const d = parse(reviewPredicate);
+      if (d) add('reviews', { ...common(s, d), ...withoutKey(d) } as never);
+      break;
+    }
+    case PREDICATE.accessReview: {
+      const d = parse(accessReviewPredicate);
+      if (d) {
+        const { report, ...rest } = withoutKey(d);
+        add('accessReviews', { ...common(s, d), ...rest, reportSha256: blobDigest(p, report.blob) ?? '' });
+      }
+      break;
+    }
+    case PREDICATE.gate: {
+      const d = parse(gatePredicate);
+      if (d) {
+        const { decidedAt: _d, ...rest } = withoutKey(d);
+        add('gates', { ...common(s, d), ...rest } as never);
+      }
+      break;
+    }
+  }
+  const ci = p.ci as CiContext | undefined;
+  if (ci?.review) add('approvals', approvalOf(s, ci));
+  if (ci?.push?.forced && ci.push.after) {
+    add('forcePushes', {
+      ref: refOf(s),
+      ci,
+      at: s.recordedAt,
+      after: ci.push.after,
+      ...(ci.push.before ? { before: ci.push.before } : {}),
+      ...(ci.ref ? { gitRef: ci.ref } : {}),
+    });
+  }
+  return f;
+}
+
+/** Appends fragments (oldest first) to `ev`; a force push seen by several runs counts once. */
+export function mergeFragments(ev: RecordedEvidence, fragments: Iterable<EvidenceFragment>): RecordedEvidence {
+  const forced = new Set(ev.forcePushes.map((x) => x.after));
+  for (const f of fragments) {
+    for (const key of Object.keys(f) as FragmentKey[]) {
+      const items = f[key] as unknown[];
+      if (key === 'forcePushes') {
+        for (const x of items as ForcePushRecord[])
+          if (x.after && !forced.has(x.after)) {
+            forced.add(x.after);
+            ev.forcePushes.push(x);
+          }
+      } else for (const x of items) (ev[key] as unknown[]).push(x);
+    }
+  }
+  return ev;
+}
+
+/** The read-index summarizer of the evidence ledger: a pipeline statement's evidence fragment. */
+export const EVIDENCE_SUMMARIZER = {
+  version: 'greenlight-evidence/1',
+  summarize: (e: { seq: number; recordedAt: string; predicateType: string; statement: unknown }) =>
+    (EVIDENCE_PREDICATES as readonly string[]).includes(e.predicateType)
+      ? fragmentOf({ index: e.seq, recordedAt: e.recordedAt, statement: e.statement as Statement })
+      : undefined,
+};
+
+/**
+ * Turns stored statements into typed evidence facts (see `fragmentOf`). Scan findings are read
+ * from their blobs unless `findings: false`; a scan whose findings blob is missing is skipped.
  */
 export async function toRecordedEvidence(
   stored: readonly StoredStatement[],
@@ -89,102 +214,23 @@ export async function toRecordedEvidence(
   opts: ReadOptions = {},
 ): Promise<RecordedEvidence> {
   const ev = emptyEvidence(reader.describe());
-  const forced = new Map<string, ForcePushRecord>();
   for (const s of stored) {
-    const p = s.statement.predicate;
-    const parse = <S extends z.ZodType>(schema: S): z.infer<S> | null => {
-      const r = schema.safeParse(p);
-      if (r.success) return r.data;
-      const issue = r.error.issues[0];
-      ev.skipped.push({
-        index: s.index,
-        reason: `${s.statement.predicateType}: ${issue ? `/${issue.path.join('/')}: ${issue.message}` : 'invalid'}`,
-      });
-      return null;
-    };
-    switch (s.statement.predicateType) {
-      case PREDICATE.deployment: {
-        const d = parse(deploymentPredicate);
-        if (d) ev.deployments.push({ ...common(s, d), ...withoutKey(d) } as never);
-        break;
-      }
-      case PREDICATE.scan: {
-        const d = parse(scanPredicate);
-        if (d) {
-          const findingsSha = blobDigest(p, d.findings.blob);
-          const findings =
-            opts.findings === false ? [] : findingsSha ? await readFindings(reader, findingsSha) : null;
-          if (findings === null) {
-            ev.skipped.push({
-              index: s.index,
-              reason: `scan findings blob ${findingsSha ?? d.findings.blob} is missing, pruned or unreadable`,
-            });
-            break;
-          }
-          ev.scans.push({
-            ...common(s, d),
-            commit: d.commit,
-            tool: d.tool,
-            format: d.format,
-            scanTypes: d.scanTypes,
-            scannedAt: d.scannedAt,
-            reportSha256: blobDigest(p, d.report.blob) ?? '',
-            summary: { critical: 0, high: 0, medium: 0, low: 0, info: 0, ...d.summary },
-            findings,
-          });
-        }
-        break;
-      }
-      case PREDICATE.tests: {
-        const d = parse(testsPredicate);
-        if (d) {
-          const { reports, ...rest } = withoutKey(d);
-          const first = reports[0] ? blobDigest(p, reports[0].blob) : undefined;
-          ev.tests.push({ ...common(s, d), ...rest, reportSha256: first ?? '' });
-        }
-        break;
-      }
-      case PREDICATE.override: {
-        const d = parse(overridePredicate);
-        if (d) ev.overrides.push({ ...common(s, d), ...withoutKey(d) } as never);
-        break;
-      }
-      case PREDICATE.review: {
-        const d = parse(reviewPredicate);
-        if (d) ev.reviews.push({ ...common(s, d), ...withoutKey(d) } as never);
-        break;
-      }
-      case PREDICATE.accessReview: {
-        const d = parse(accessReviewPredicate);
-        if (d) {
-          const { report, ...rest } = withoutKey(d);
-          ev.accessReviews.push({ ...common(s, d), ...rest, reportSha256: blobDigest(p, report.blob) ?? '' });
-        }
-        break;
-      }
-      case PREDICATE.gate: {
-        const d = parse(gatePredicate);
-        if (d) {
-          const { decidedAt: _d, ...rest } = withoutKey(d);
-          ev.gates.push({ ...common(s, d), ...rest } as never);
-        }
-        break;
-      }
+    const f = fragmentOf(s);
+    const scan = f.scans?.[0];
+    if (scan && opts.findings !== false) {
+      const name = (s.statement.predicate.findings as { blob?: unknown } | undefined)?.blob;
+      const sha = typeof name === 'string' ? blobDigest(s.statement.predicate, name) : undefined;
+      const findings = sha ? await readFindings(reader, sha) : null;
+      if (findings === null) {
+        delete f.scans;
+        (f.skipped ??= []).push({
+          index: s.index,
+          reason: `scan findings blob ${sha ?? String(name)} is missing, pruned or unreadable`,
+        });
+      } else scan.findings = findings;
     }
-    const ci = p.ci as CiContext | undefined;
-    if (ci?.review) ev.approvals.push(approvalOf(s, ci));
-    if (ci?.push?.forced && ci.push.after && !forced.has(ci.push.after)) {
-      forced.set(ci.push.after, {
-        ref: refOf(s),
-        ci,
-        at: s.recordedAt,
-        after: ci.push.after,
-        ...(ci.push.before ? { before: ci.push.before } : {}),
-        ...(ci.ref ? { gitRef: ci.ref } : {}),
-      });
-    }
+    mergeFragments(ev, [f]);
   }
-  ev.forcePushes = [...forced.values()];
   return ev;
 }
 

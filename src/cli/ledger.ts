@@ -156,9 +156,12 @@ async function open(flags: Common, opts: { signer?: boolean; keys?: string[] } =
     if (!existsSync(file)) throw new UsageError(`${file}: key file not found`);
     return parsePublicKey(readFileSync(file, 'utf8'), file);
   });
+  // The evidence summarizer, so `verify` checks the read index against the statements.
+  const { EVIDENCE_SUMMARIZER } = await import('../changes/read-evidence.js');
   const ledger = await openLedger({
     ...ledgerOptionsFromConfig(root, config),
     ...(trustedKeys ? { trustedKeys } : {}),
+    summarizer: EVIDENCE_SUMMARIZER,
   });
   return { ledger, config, root };
 }

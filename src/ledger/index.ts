@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config/index.js';
-import { LedgerIntegrityError } from '../errors.js';
+import { LedgerIntegrityError, UsageError } from '../errors.js';
 import type { EntryRow } from '../store/index.js';
 import type { Checkpoint } from './checkpoint.js';
 import { exportLedger, type ExportManifest, type ExportOptions } from './export.js';
@@ -16,6 +16,7 @@ import {
   registerLedger,
   resolveEntry,
   showEntry,
+  summaryOf,
   type ConsistencyProofResult,
   type EntryView,
   type InclusionProofResult,
@@ -73,6 +74,7 @@ export { signerFromPrivateKey, parsePublicKey, keyIdOf, KEY_ENV, loadTrustedKeys
 export { noteVerifierKey, openCheckpoint } from './checkpoint.js';
 export { verifyInclusion, verifyConsistency } from './proofs.js';
 export { defaultOrigin } from './ledger.js';
+export type { Summarizer, SummarizedEntry } from './ledger.js';
 
 export interface EntrySummary {
   seq: number;
@@ -89,6 +91,19 @@ export interface StatementQuery {
   until?: Date | undefined;
   /** Only statements with a subject whose digest values include this (or one of these). */
   subjectDigest?: string | readonly string[] | undefined;
+}
+
+export interface SummaryQuery {
+  predicateTypes: string[];
+  since?: Date | undefined;
+  until?: Date | undefined;
+}
+
+export interface StoredSummary {
+  seq: number;
+  recordedAt: string;
+  predicateType: string;
+  summary: unknown;
 }
 
 export interface StoredStatement {
@@ -150,6 +165,13 @@ export interface Ledger {
    * entries are skipped. Signatures are checked by `verify`, not here.
    */
   readStatements(query: StatementQuery): Promise<StoredStatement[]>;
+  /**
+   * The read index: the summarizer's summary of each unpruned entry of these predicate types in
+   * [since, until), oldest first. Stored summaries are used as they are (`verify` checks them
+   * against their statements); entries without one of this version are summarized from their
+   * statement. Needs `LedgerOptions.summarizer`.
+   */
+  readSummaries(query: SummaryQuery): Promise<StoredSummary[]>;
   verify(opts?: VerifyOptions): Promise<VerifyReport>;
   prune(opts: PruneOptions): Promise<PruneReport>;
   addHold(input: { id?: string; reason: string; actor?: string; selector: HoldSelector }): Promise<Hold>;
@@ -170,45 +192,67 @@ function summary(row: EntryRow): EntrySummary {
   };
 }
 
+/** The statement of a stored entry, after checking its envelope against the leaf hash. */
+function statementOfRow(row: EntryRow & { envelope: Buffer }): Statement {
+  if (!leafHash(row.envelope).equals(row.leaf_hash)) {
+    throw new LedgerIntegrityError(`entry ${row.seq}: the envelope does not match its leaf hash (altered)`);
+  }
+  const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
+  return parseStatement(JSON.parse(envelopePayload(env).toString('utf8')), `entry ${row.seq}`);
+}
+
+async function readSummaries(ctx: LedgerContext, q: SummaryQuery): Promise<StoredSummary[]> {
+  const summarizer = ctx.summarizer;
+  if (!summarizer) throw new UsageError('reading summaries needs a summarizer (LedgerOptions.summarizer)');
+  const rows = await ctx.store.ledger.summariesOfTypes({
+    predicateTypes: [...new Set(q.predicateTypes)],
+    since: q.since?.toISOString(),
+    until: q.until?.toISOString(),
+  });
+  const out: StoredSummary[] = [];
+  const missing: number[] = [];
+  for (const r of rows) {
+    if (r.summary === null || r.version !== summarizer.version) missing.push(r.seq);
+    else
+      out.push({
+        seq: r.seq,
+        recordedAt: r.recorded_at,
+        predicateType: r.predicate_type,
+        summary: JSON.parse(r.summary) as unknown,
+      });
+  }
+  if (missing.length === 0) return out;
+  // Entries appended before summaries existed (or by another summarizer version): from the statement.
+  for (const row of await ctx.store.ledger.entriesBySeq(missing)) {
+    if (!row.envelope) continue;
+    const entry = {
+      seq: row.seq,
+      recordedAt: row.recorded_at,
+      predicateType: row.predicate_type,
+      statement: statementOfRow(row as EntryRow & { envelope: Buffer }),
+    };
+    const summary = summaryOf(summarizer, entry);
+    if (summary !== null) out.push({ ...entry, summary: JSON.parse(summary) as unknown });
+  }
+  return out.sort((a, b) => a.seq - b.seq);
+}
+
 async function readStatements(ctx: LedgerContext, q: StatementQuery): Promise<StoredStatement[]> {
   const want =
     q.subjectDigest === undefined
       ? null
       : new Set(typeof q.subjectDigest === 'string' ? [q.subjectDigest] : q.subjectDigest);
   const out: StoredStatement[] = [];
-  // Entries of every requested type first, so each range of payloads is read once, not per type.
-  let rows: EntryRow[] = [];
-  for (const predicateType of new Set(q.predicateTypes)) {
-    rows = rows.concat(
-      await ctx.store.ledger.findEntries({
-        predicateType,
-        since: q.since?.toISOString(),
-        until: q.until?.toISOString(),
-      }),
-    );
-  }
-  rows.sort((a, b) => a.seq - b.seq);
-  for (let i = 0; i < rows.length;) {
-    // read payloads in runs of consecutive-ish entries
-    const first = (rows[i] as EntryRow).seq;
-    let j = i;
-    while (j + 1 < rows.length && (rows[j + 1] as EntryRow).seq - first < 2000) j++;
-    const last = (rows[j] as EntryRow).seq;
-    const wanted = new Set(rows.slice(i, j + 1).map((r) => r.seq));
-    for (const row of await ctx.store.ledger.entries(first, last + 1)) {
-      if (!wanted.has(row.seq) || !row.envelope) continue;
-      if (!leafHash(row.envelope).equals(row.leaf_hash)) {
-        throw new LedgerIntegrityError(
-          `entry ${row.seq}: the envelope does not match its leaf hash (altered)`,
-        );
-      }
-      const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
-      const statement = parseStatement(JSON.parse(envelopePayload(env).toString('utf8')), `entry ${row.seq}`);
-      if (want && !statement.subject.some((s) => Object.values(s.digest ?? {}).some((d) => want.has(d))))
-        continue;
-      out.push({ seq: row.seq, recordedAt: row.recorded_at, statement });
-    }
-    i = j + 1;
+  const rows = await ctx.store.ledger.entriesOfTypes({
+    predicateTypes: [...new Set(q.predicateTypes)],
+    since: q.since?.toISOString(),
+    until: q.until?.toISOString(),
+  });
+  for (const row of rows) {
+    const statement = statementOfRow(row as EntryRow & { envelope: Buffer });
+    if (want && !statement.subject.some((s) => Object.values(s.digest ?? {}).some((d) => want.has(d))))
+      continue;
+    out.push({ seq: row.seq, recordedAt: row.recorded_at, statement });
   }
   return out.sort((a, b) => a.seq - b.seq);
 }
@@ -267,6 +311,7 @@ function wrap(ctx: LedgerContext): Ledger {
         name,
       ),
     readStatements: (q) => readStatements(ctx, q),
+    readSummaries: (q) => readSummaries(ctx, q),
     verify: (opts) => verifyLedger(ctx, opts),
     prune: (opts) => prune(ctx, opts),
     addHold: (input) => addHold(ctx, input),

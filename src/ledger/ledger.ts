@@ -30,7 +30,7 @@ import {
 } from './merkle.js';
 import { consistencyProof, inclusionProof, verifyConsistency } from './proofs.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { evidenceType, parseStatement, sha256, statementBytes, type Statement } from './statement.js';
+import { canonicalJson, evidenceType, parseStatement, sha256, statementBytes, type Statement } from './statement.js';
 
 export interface LedgerOptions {
   /** Repository root: keys under `.greenlight/keys/`, SQLite under `.greenlight/`. */
@@ -50,6 +50,32 @@ export interface LedgerOptions {
   /** Clock, for tests. */
   now?: (() => Date) | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** Computes the read index's summary of each appended entry (see `Summarizer`). */
+  summarizer?: Summarizer | undefined;
+}
+
+/**
+ * A caller's compact, derived view of a statement, stored beside the entry when it is appended
+ * (`ledger_summaries`) so that reading thousands of statements does not mean decoding thousands
+ * of envelopes. `summarize` must be a pure function of its input: `verify` recomputes it, and
+ * readers recompute it for entries without a summary of this `version` (older ledgers).
+ */
+export interface Summarizer {
+  version: string;
+  summarize(entry: SummarizedEntry): unknown;
+}
+
+export interface SummarizedEntry {
+  seq: number;
+  recordedAt: string;
+  predicateType: string;
+  statement: Statement;
+}
+
+/** The summary of one entry as stored (canonical JSON), or null when the summarizer has none. */
+export function summaryOf(summarizer: Summarizer, entry: SummarizedEntry): string | null {
+  const value = summarizer.summarize(entry);
+  return value === undefined ? null : canonicalJson(value);
 }
 
 /** One statement to record, with the raw material it points to. */
@@ -85,6 +111,8 @@ export interface RecordOptions {
 /** An envelope ready to append: signed, serialized, hashed. */
 export interface PreparedEntry {
   envelope: Buffer;
+  /** The statement bytes (DSSE payload). */
+  payload: Buffer;
   leafHash: Buffer;
   payloadDigest: Buffer;
   predicateType: string;
@@ -105,6 +133,7 @@ export interface LedgerContext {
   blobStore: BlobStore;
   now: () => Date;
   read: HashReader;
+  summarizer: Summarizer | null;
 }
 
 export function defaultOrigin(root: string): string {
@@ -144,6 +173,7 @@ export async function openContext(opts: LedgerOptions): Promise<LedgerContext> {
       blobStore: databaseBlobStore(store.ledger),
       now: opts.now ?? (() => new Date()),
       read: (keys) => store.ledger.hashes(keys),
+      summarizer: opts.summarizer ?? null,
     };
   } catch (err) {
     await store.close();
@@ -184,6 +214,7 @@ export async function prepareEntries(ctx: LedgerContext, items: RecordItem[]): P
     const bytes = serializeEnvelope(env);
     return {
       envelope: bytes,
+      payload: payloads[i] as Buffer,
       leafHash: leafHash(bytes),
       payloadDigest: sha256(payloads[i] as Buffer),
       predicateType: (statements[i] as Statement).predicateType,
@@ -365,6 +396,7 @@ export async function appendPrepared(
         })),
       );
       await tx.insertPayloads(fresh.map((p, i) => ({ seq: size + i, envelope: p.envelope })));
+      if (ctx.summarizer) await tx.insertSummaries(summaryRows(ctx.summarizer, fresh, size, recordedAt));
       const refs = fresh.flatMap((p, i) => {
         const digests = new Map(p.blobs.map((b) => [b.ref.digest.sha256, b.digest]));
         return [...digests.values()].map((digest) => ({ seq: size + i, digest }));
@@ -399,6 +431,21 @@ export async function appendPrepared(
     }
     return { entries: results, treeSize: appended.size, checkpoint };
   });
+}
+
+function summaryRows(summarizer: Summarizer, fresh: PreparedEntry[], size: number, recordedAt: string) {
+  const rows: { seq: number; version: string; summary: string }[] = [];
+  fresh.forEach((p, i) => {
+    const entry = {
+      seq: size + i,
+      recordedAt,
+      predicateType: p.predicateType,
+      statement: JSON.parse(p.payload.toString('utf8')) as Statement,
+    };
+    const summary = summaryOf(summarizer, entry);
+    if (summary !== null) rows.push({ seq: entry.seq, version: summarizer.version, summary });
+  });
+  return rows;
 }
 
 export async function recordStatements(

@@ -13,7 +13,7 @@ import {
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pgTypes from 'pg';
 import { LedgerIntegrityError, SourceError, UsageError } from '../errors.js';
 import { migrationProvider, type Dialect } from './migrations.js';
 import type { StoreDatabase } from './schema.js';
@@ -224,6 +224,8 @@ async function connectPostgres(url: string, create: boolean): Promise<Connection
     throw new UsageError(`schema "${schema}" in the database URL must be a lower-case SQL identifier`);
   }
   const location = redactUrl(url);
+  // Imported here so SQLite users (and every CI gate on SQLite) never load the driver.
+  const pg = (await import('pg')).default;
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: 4,
@@ -234,11 +236,11 @@ async function connectPostgres(url: string, create: boolean): Promise<Connection
       getTypeParser: ((oid: number, format?: string) =>
         oid === INT8_OID && format !== 'binary'
           ? (v: string) => Number(v)
-          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+          : pg.types.getTypeParser(oid, format as 'text')) as typeof pgTypes.types.getTypeParser,
     },
   });
   pool.on('error', () => {}); // idle client errors surface on the next query instead of crashing
-  let client: pg.PoolClient;
+  let client: pgTypes.PoolClient;
   try {
     client = await pool.connect();
   } catch (err) {

@@ -20,6 +20,13 @@ export type BlobRow = StoreDatabase['ledger_blobs'];
 export type BlobRefRow = StoreDatabase['ledger_blob_refs'];
 export type BlobPruneRow = StoreDatabase['ledger_blob_prunes'];
 export type HoldRow = StoreDatabase['ledger_holds'];
+export type SummaryRow = StoreDatabase['ledger_summaries'];
+
+/** An entry's metadata with its stored summary (null when it has none). */
+export interface EntrySummaryRow extends EntryRow {
+  version: string | null;
+  summary: string | null;
+}
 
 /** An entry with its payload (null once pruned) and prune marker (null unless pruned). */
 export interface FullEntryRow extends EntryRow {
@@ -52,7 +59,26 @@ export interface LedgerReader {
   entries(from: number, to: number): Promise<FullEntryRow[]>;
   /** Metadata only (no payloads), filtered; ordered by seq. */
   findEntries(query: EntryQuery): Promise<EntryRow[]>;
+  /**
+   * Unpruned entries of the given predicate types recorded in [since, until), with their
+   * envelopes, ordered by seq: one indexed read that skips every other kind of entry.
+   */
+  entriesOfTypes(query: {
+    predicateTypes: string[];
+    since?: string | undefined;
+    until?: string | undefined;
+  }): Promise<(EntryRow & { envelope: Buffer })[]>;
   entriesByPayloadDigest(digests: Buffer[]): Promise<EntryRow[]>;
+  /** Unpruned entries of these predicate types recorded in [since, until) with their summaries, by seq. */
+  summariesOfTypes(query: {
+    predicateTypes: string[];
+    since?: string | undefined;
+    until?: string | undefined;
+  }): Promise<EntrySummaryRow[]>;
+  /** Stored summaries with seq in [from, to), by seq (for verify). */
+  summariesRange(from: number, to: number): Promise<SummaryRow[]>;
+  /** Entries with payload (null once pruned) for these seqs, by seq. */
+  entriesBySeq(seqs: number[]): Promise<FullEntryRow[]>;
   /** Level 0 from ledger_entries.leaf_hash, level ≥ 1 from ledger_hashes; missing keys are absent. */
   hashes(keys: HashKey[]): Promise<Map<string, Buffer>>;
   /** Stored hashes of one level with idx in [from, to). */
@@ -93,6 +119,7 @@ export interface LedgerWriter extends LedgerReader {
   insertPrunes(rows: PruneRow[]): Promise<void>;
   insertBlobPrunes(rows: BlobPruneRow[]): Promise<void>;
   insertHold(row: HoldRow): Promise<void>;
+  insertSummaries(rows: SummaryRow[]): Promise<void>;
 }
 
 export interface LedgerStore extends LedgerReader {
@@ -173,6 +200,76 @@ function reader(db: Db): LedgerReader {
       query = query.orderBy('seq');
       if (q.limit !== undefined) query = query.limit(q.limit);
       return query.execute();
+    },
+    entriesOfTypes: async (q) => {
+      if (q.predicateTypes.length === 0) return [];
+      let query = db
+        .selectFrom('ledger_entries as e')
+        .innerJoin('ledger_payloads as p', 'p.seq', 'e.seq')
+        .select([
+          'e.seq',
+          'e.leaf_hash',
+          'e.payload_sha256',
+          'e.predicate_type',
+          'e.recorded_at',
+          'p.envelope',
+        ])
+        .where('e.predicate_type', 'in', q.predicateTypes);
+      if (q.since !== undefined) query = query.where('e.recorded_at', '>=', q.since);
+      if (q.until !== undefined) query = query.where('e.recorded_at', '<', q.until);
+      return query.orderBy('e.seq').execute();
+    },
+    summariesOfTypes: async (q) => {
+      if (q.predicateTypes.length === 0) return [];
+      let query = db
+        .selectFrom('ledger_entries as e')
+        .innerJoin('ledger_payloads as p', 'p.seq', 'e.seq')
+        .leftJoin('ledger_summaries as s', 's.seq', 'e.seq')
+        .select([
+          'e.seq',
+          'e.leaf_hash',
+          'e.payload_sha256',
+          'e.predicate_type',
+          'e.recorded_at',
+          's.version',
+          's.summary',
+        ])
+        .where('e.predicate_type', 'in', q.predicateTypes);
+      if (q.since !== undefined) query = query.where('e.recorded_at', '>=', q.since);
+      if (q.until !== undefined) query = query.where('e.recorded_at', '<', q.until);
+      return query.orderBy('e.seq').execute();
+    },
+    summariesRange: (from, to) =>
+      db
+        .selectFrom('ledger_summaries')
+        .selectAll()
+        .where('seq', '>=', from)
+        .where('seq', '<', to)
+        .orderBy('seq')
+        .execute(),
+    entriesBySeq: async (seqs) => {
+      const out: FullEntryRow[] = [];
+      for (const part of chunks(seqs, 1)) {
+        out.push(
+          ...(await db
+            .selectFrom('ledger_entries as e')
+            .leftJoin('ledger_payloads as p', 'p.seq', 'e.seq')
+            .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
+            .select([
+              'e.seq',
+              'e.leaf_hash',
+              'e.payload_sha256',
+              'e.predicate_type',
+              'e.recorded_at',
+              'p.envelope',
+              'x.prune_seq',
+            ])
+            .where('e.seq', 'in', part)
+            .orderBy('e.seq')
+            .execute()),
+        );
+      }
+      return out;
     },
     entriesByPayloadDigest: async (digests) => {
       if (digests.length === 0) return [];
@@ -379,6 +476,9 @@ function writer(db: Db): LedgerWriter {
     },
     async insertPayloads(rows) {
       for (const part of chunks(rows, 2)) await db.insertInto('ledger_payloads').values(part).execute();
+    },
+    async insertSummaries(rows) {
+      for (const part of chunks(rows, 3)) await db.insertInto('ledger_summaries').values(part).execute();
     },
     async insertHashes(rows) {
       for (const part of chunks(rows, 3)) await db.insertInto('ledger_hashes').values(part).execute();

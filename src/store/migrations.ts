@@ -150,6 +150,51 @@ function triggerDdl(dialect: Dialect): string[] {
   return out;
 }
 
+/**
+ * `ledger_summaries`: a derived read index (see schema.ts), append-only like the ledger and
+ * removed with its entry's payload when that entry is pruned.
+ */
+function summariesDdl(dialect: Dialect): string[] {
+  const { int } = types(dialect);
+  const table = 'ledger_summaries';
+  const create = `CREATE TABLE ${table} (seq ${int} PRIMARY KEY, version TEXT NOT NULL, summary TEXT NOT NULL)`;
+  if (dialect === 'sqlite') {
+    return [
+      create,
+      `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+       BEGIN SELECT RAISE(ABORT, 'greenlight: ${table} is append-only: UPDATE refused'); END`,
+      `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+       WHEN NOT EXISTS (SELECT 1 FROM ledger_prunes WHERE seq = OLD.seq)
+       BEGIN SELECT RAISE(ABORT, 'greenlight: ${table} is append-only: DELETE refused'); END`,
+      `CREATE TRIGGER ledger_prunes_apply_summaries AFTER INSERT ON ledger_prunes
+       BEGIN DELETE FROM ${table} WHERE seq = NEW.seq; END`,
+    ];
+  }
+  return [
+    create,
+    `CREATE FUNCTION ${table}_guard() RETURNS trigger LANGUAGE plpgsql
+     SET search_path FROM CURRENT AS $$
+     BEGIN
+       IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM ledger_prunes WHERE seq = OLD.seq) THEN
+         RETURN OLD;
+       END IF;
+       RAISE EXCEPTION 'greenlight: % is append-only: % refused', TG_TABLE_NAME, TG_OP;
+     END $$`,
+    `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
+     FOR EACH ROW EXECUTE FUNCTION ${table}_guard()`,
+    `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
+     FOR EACH STATEMENT EXECUTE FUNCTION greenlight_append_only()`,
+    `CREATE FUNCTION ledger_prunes_apply_summaries() RETURNS trigger LANGUAGE plpgsql
+     SET search_path FROM CURRENT AS $$
+     BEGIN
+       DELETE FROM ${table} WHERE seq = NEW.seq;
+       RETURN NULL;
+     END $$`,
+    `CREATE TRIGGER ledger_prunes_apply_summaries AFTER INSERT ON ledger_prunes
+     FOR EACH ROW EXECUTE FUNCTION ledger_prunes_apply_summaries()`,
+  ];
+}
+
 export const LEDGER_FORMAT = 'greenlight-ledger/1';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -160,6 +205,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           await sql.raw(statement).execute(db);
         }
         await sql`INSERT INTO ledger_meta (key, value) VALUES ('format', ${LEDGER_FORMAT})`.execute(db);
+      },
+    },
+    '0002_summaries': {
+      async up(db: Kysely<unknown>) {
+        for (const statement of summariesDdl(dialect)) await sql.raw(statement).execute(db);
       },
     },
   };

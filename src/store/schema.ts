@@ -38,6 +38,14 @@ export interface StoreDatabase {
   ledger_blob_refs: { seq: number; digest: Buffer };
   /** Prune markers for blobs whose every referencing entry was pruned. */
   ledger_blob_prunes: { digest: Buffer; prune_seq: number; pruned_at: string };
+  /**
+   * A derived read index, not evidence: per entry, a compact summary computed from its statement
+   * when it was appended (by the caller's summarizer, `version` naming its format), so readers of
+   * many statements (the change population) need not decode every envelope. `ledger verify`
+   * recomputes each from its statement; readers fall back to the statement when one is missing
+   * or of another version.
+   */
+  ledger_summaries: { seq: number; version: string; summary: string };
   /** Legal holds as events: one `add` row and at most one `release` row per hold. */
   ledger_holds: {
     hold_id: string;
