@@ -10,6 +10,7 @@ export default tseslint.config(
       '**/__fixtures__/**',
       'schema/**',
       '.greenlight/**',
+      'bench/.work/**',
     ],
   },
   js.configs.recommended,

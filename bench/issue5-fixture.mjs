@@ -93,7 +93,7 @@ async function buildLedger(root, n, shas, dist) {
   const C = await import(`${dist}/changes/index.js`);
   await initLedger(root);
   let clock = NOW;
-  const ledger = await openLedger({ root, now: () => clock });
+  const ledger = await openLedger({ root, now: () => clock, summarizer: C.EVIDENCE_SUMMARIZER });
   const at = timeline(n);
   const events = [];
   const item = (it) => ({

@@ -9,6 +9,10 @@ export {
   toRecordedEvidence,
   emptyEvidence,
   EVIDENCE_PREDICATES,
+  EVIDENCE_SUMMARIZER,
+  fragmentOf,
+  mergeFragments,
+  type EvidenceFragment,
   type ReadOptions,
 } from './read-evidence.js';
 export {

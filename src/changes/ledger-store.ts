@@ -9,8 +9,8 @@ import {
   EVIDENCE_PREDICATES,
   EVIDENCE_SUMMARIZER,
   emptyEvidence,
+  fromSummary,
   mergeFragments,
-  type EvidenceFragment,
 } from './read-evidence.js';
 import { replaySpool } from './spool.js';
 
@@ -126,7 +126,9 @@ function adapt(ledger: Ledger, now: () => Date): LedgerEvidenceStore {
       const rows = await ledger.readSummaries({ predicateTypes: [...EVIDENCE_PREDICATES], ...range });
       return mergeFragments(
         emptyEvidence(ledger.location),
-        rows.map((r) => r.summary as EvidenceFragment),
+        rows.map((r) =>
+          fromSummary(r.summary, { index: r.seq, predicateType: r.predicateType, recordedAt: r.recordedAt }),
+        ),
       );
     },
     blob: (sha) => ledger.getBlob(sha),

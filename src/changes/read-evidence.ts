@@ -178,7 +178,10 @@ export function fragmentOf(s: StoredStatement): EvidenceFragment {
 }
 
 /** Appends fragments (oldest first) to `ev`; a force push seen by several runs counts once. */
-export function mergeFragments(ev: RecordedEvidence, fragments: Iterable<EvidenceFragment>): RecordedEvidence {
+export function mergeFragments(
+  ev: RecordedEvidence,
+  fragments: Iterable<EvidenceFragment>,
+): RecordedEvidence {
   const forced = new Set(ev.forcePushes.map((x) => x.after));
   for (const f of fragments) {
     for (const key of Object.keys(f) as FragmentKey[]) {
@@ -195,14 +198,27 @@ export function mergeFragments(ev: RecordedEvidence, fragments: Iterable<Evidenc
   return ev;
 }
 
-/** The read-index summarizer of the evidence ledger: a pipeline statement's evidence fragment. */
+/**
+ * The read-index summarizer of the evidence ledger: a pipeline statement's evidence fragment,
+ * without the `ref` every record carries (it names the entry itself; `fromSummary` restores it).
+ */
 export const EVIDENCE_SUMMARIZER = {
-  version: 'greenlight-evidence/1',
-  summarize: (e: { seq: number; recordedAt: string; predicateType: string; statement: unknown }) =>
-    (EVIDENCE_PREDICATES as readonly string[]).includes(e.predicateType)
-      ? fragmentOf({ index: e.seq, recordedAt: e.recordedAt, statement: e.statement as Statement })
-      : undefined,
+  version: 'greenlight-evidence/2',
+  summarize(e: { seq: number; recordedAt: string; predicateType: string; statement: unknown }) {
+    if (!(EVIDENCE_PREDICATES as readonly string[]).includes(e.predicateType)) return undefined;
+    const f = fragmentOf({ index: e.seq, recordedAt: e.recordedAt, statement: e.statement as Statement });
+    for (const items of Object.values(f) as { ref?: unknown }[][]) for (const x of items) delete x.ref;
+    return f;
+  },
 };
+
+/** The evidence fragment of a stored summary (see EVIDENCE_SUMMARIZER). */
+export function fromSummary(summary: unknown, ref: EvidenceRef): EvidenceFragment {
+  const f = summary as EvidenceFragment;
+  for (const [key, items] of Object.entries(f) as [FragmentKey, { ref?: EvidenceRef }[]][])
+    if (key !== 'skipped') for (const x of items) x.ref = ref;
+  return f;
+}
 
 /**
  * Turns stored statements into typed evidence facts (see `fragmentOf`). Scan findings are read

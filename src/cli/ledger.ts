@@ -68,6 +68,13 @@ export function registerLedgerCommands(program: Command, run: Runner): void {
   ).action(action(checkpoint));
   common(
     ledger
+      .command('reindex')
+      .description(
+        'Write the read index (summaries the change population reads) for entries recorded before it existed',
+      ),
+  ).action(action(reindex));
+  common(
+    ledger
       .command('proof')
       .description(
         'RFC 9162 inclusion proof of an entry (number or sha256 statement digest) in the latest checkpoint',
@@ -260,6 +267,21 @@ export async function checkpoint(flags: Common): Promise<number> {
       { origin: cp.origin, treeSize: cp.treeSize, rootHash: cp.rootHash.toString('hex'), note: cp.note },
       () => cp.note.trimEnd(),
     );
+    return 0;
+  } finally {
+    await ledger.close();
+  }
+}
+
+export async function reindex(flags: Common): Promise<number> {
+  const { ledger } = await open(flags);
+  const tty = process.stderr.isTTY && flags.format !== 'json';
+  try {
+    const r = await ledger.reindex((done, total) => {
+      if (tty) process.stderr.write(`\rreindexing: ${done}/${total} entries`);
+    });
+    if (tty) process.stderr.write('\n');
+    out(flags, r, () => `read index: ${r.written} summaries written for ${r.entries} entries`);
     return 0;
   } finally {
     await ledger.close();

@@ -172,6 +172,8 @@ export interface Ledger {
    * statement. Needs `LedgerOptions.summarizer`.
    */
   readSummaries(query: SummaryQuery): Promise<StoredSummary[]>;
+  /** Writes missing read-index summaries (see `readSummaries`); needs `LedgerOptions.summarizer`. */
+  reindex(progress?: (done: number, total: number) => void): Promise<{ entries: number; written: number }>;
   verify(opts?: VerifyOptions): Promise<VerifyReport>;
   prune(opts: PruneOptions): Promise<PruneReport>;
   addHold(input: { id?: string; reason: string; actor?: string; selector: HoldSelector }): Promise<Hold>;
@@ -205,6 +207,7 @@ async function readSummaries(ctx: LedgerContext, q: SummaryQuery): Promise<Store
   const summarizer = ctx.summarizer;
   if (!summarizer) throw new UsageError('reading summaries needs a summarizer (LedgerOptions.summarizer)');
   const rows = await ctx.store.ledger.summariesOfTypes({
+    version: summarizer.version,
     predicateTypes: [...new Set(q.predicateTypes)],
     since: q.since?.toISOString(),
     until: q.until?.toISOString(),
@@ -212,7 +215,7 @@ async function readSummaries(ctx: LedgerContext, q: SummaryQuery): Promise<Store
   const out: StoredSummary[] = [];
   const missing: number[] = [];
   for (const r of rows) {
-    if (r.summary === null || r.version !== summarizer.version) missing.push(r.seq);
+    if (r.summary === null) missing.push(r.seq);
     else
       out.push({
         seq: r.seq,
@@ -235,6 +238,44 @@ async function readSummaries(ctx: LedgerContext, q: SummaryQuery): Promise<Store
     if (summary !== null) out.push({ ...entry, summary: JSON.parse(summary) as unknown });
   }
   return out.sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Writes the read index for unpruned entries without a summary of the summarizer's version:
+ * ledgers recorded before the index existed, or after the summarizer's format changed.
+ */
+async function reindex(
+  ctx: LedgerContext,
+  progress?: (done: number, total: number) => void,
+): Promise<{ entries: number; written: number }> {
+  const summarizer = ctx.summarizer;
+  if (!summarizer) throw new UsageError('reindexing needs a summarizer (LedgerOptions.summarizer)');
+  const size = await ctx.store.ledger.treeSize();
+  const step = 4096;
+  let written = 0;
+  for (let from = 0; from < size; from += step) {
+    const to = Math.min(size, from + step);
+    written += await ctx.store.ledger.write(async (tx) => {
+      const have = new Set(
+        (await tx.summariesRange(from, to)).filter((r) => r.version === summarizer.version).map((r) => r.seq),
+      );
+      const rows: { seq: number; version: string; summary: string }[] = [];
+      for (const row of await tx.entries(from, to)) {
+        if (have.has(row.seq) || !row.envelope) continue;
+        const summary = summaryOf(summarizer, {
+          seq: row.seq,
+          recordedAt: row.recorded_at,
+          predicateType: row.predicate_type,
+          statement: statementOfRow(row as EntryRow & { envelope: Buffer }),
+        });
+        if (summary !== null) rows.push({ seq: row.seq, version: summarizer.version, summary });
+      }
+      if (rows.length) await tx.insertSummaries(rows);
+      return rows.length;
+    });
+    progress?.(to, size);
+  }
+  return { entries: size, written };
 }
 
 async function readStatements(ctx: LedgerContext, q: StatementQuery): Promise<StoredStatement[]> {
@@ -312,6 +353,7 @@ function wrap(ctx: LedgerContext): Ledger {
       ),
     readStatements: (q) => readStatements(ctx, q),
     readSummaries: (q) => readSummaries(ctx, q),
+    reindex: (progress) => reindex(ctx, progress),
     verify: (opts) => verifyLedger(ctx, opts),
     prune: (opts) => prune(ctx, opts),
     addHold: (input) => addHold(ctx, input),

@@ -30,7 +30,14 @@ import {
 } from './merkle.js';
 import { consistencyProof, inclusionProof, verifyConsistency } from './proofs.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { canonicalJson, evidenceType, parseStatement, sha256, statementBytes, type Statement } from './statement.js';
+import {
+  canonicalJson,
+  evidenceType,
+  parseStatement,
+  sha256,
+  statementBytes,
+  type Statement,
+} from './statement.js';
 
 export interface LedgerOptions {
   /** Repository root: keys under `.greenlight/keys/`, SQLite under `.greenlight/`. */

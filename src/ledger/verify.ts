@@ -112,8 +112,10 @@ async function verifySummaries(
       : [];
     const entries = new Map((await store.entriesBySeq(current.map((r) => r.seq))).map((e) => [e.seq, e]));
     for (const r of rows) {
-      if (r.seq >= size) issue(r.seq, 'summary', `entry ${r.seq}: a summary exists for an entry that does not`);
-      else if (pruned.has(r.seq)) issue(r.seq, 'summary', `entry ${r.seq}: a pruned entry still has a summary`);
+      if (r.seq >= size)
+        issue(r.seq, 'summary', `entry ${r.seq}: a summary exists for an entry that does not`);
+      else if (pruned.has(r.seq))
+        issue(r.seq, 'summary', `entry ${r.seq}: a pruned entry still has a summary`);
     }
     for (const r of current) {
       const e = entries.get(r.seq);

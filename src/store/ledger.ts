@@ -23,7 +23,7 @@ export type HoldRow = StoreDatabase['ledger_holds'];
 export type SummaryRow = StoreDatabase['ledger_summaries'];
 
 /** An entry's metadata with its stored summary (null when it has none). */
-export interface EntrySummaryRow extends EntryRow {
+export interface EntrySummaryRow extends Pick<EntryRow, 'seq' | 'predicate_type' | 'recorded_at'> {
   version: string | null;
   summary: string | null;
 }
@@ -71,11 +71,13 @@ export interface LedgerReader {
   entriesByPayloadDigest(digests: Buffer[]): Promise<EntryRow[]>;
   /** Unpruned entries of these predicate types recorded in [since, until) with their summaries, by seq. */
   summariesOfTypes(query: {
+    /** Only summaries of this summarizer version are joined. */
+    version: string;
     predicateTypes: string[];
     since?: string | undefined;
     until?: string | undefined;
   }): Promise<EntrySummaryRow[]>;
-  /** Stored summaries with seq in [from, to), by seq (for verify). */
+  /** Stored summaries with seq in [from, to), by seq (for verify and reindexing). */
   summariesRange(from: number, to: number): Promise<SummaryRow[]>;
   /** Entries with payload (null once pruned) for these seqs, by seq. */
   entriesBySeq(seqs: number[]): Promise<FullEntryRow[]>;
@@ -223,8 +225,11 @@ function reader(db: Db): LedgerReader {
       if (q.predicateTypes.length === 0) return [];
       let query = db
         .selectFrom('ledger_entries as e')
-        .innerJoin('ledger_payloads as p', 'p.seq', 'e.seq')
-        .leftJoin('ledger_summaries as s', 's.seq', 'e.seq')
+        // pruned entries are left out through their (few) prune markers, not by touching payloads
+        .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
+        .leftJoin('ledger_summaries as s', (join) =>
+          join.onRef('s.seq', '=', 'e.seq').on('s.version', '=', q.version),
+        )
         .select([
           'e.seq',
           'e.leaf_hash',
@@ -234,10 +239,12 @@ function reader(db: Db): LedgerReader {
           's.version',
           's.summary',
         ])
+        .where('x.seq', 'is', null)
         .where('e.predicate_type', 'in', q.predicateTypes);
       if (q.since !== undefined) query = query.where('e.recorded_at', '>=', q.since);
       if (q.until !== undefined) query = query.where('e.recorded_at', '<', q.until);
-      return query.orderBy('e.seq').execute();
+      // sorted here: an ORDER BY makes SQLite sort the summaries' text in a temporary tree
+      return (await query.execute()).sort((a, b) => a.seq - b.seq);
     },
     summariesRange: (from, to) =>
       db

@@ -157,7 +157,8 @@ function triggerDdl(dialect: Dialect): string[] {
 function summariesDdl(dialect: Dialect): string[] {
   const { int } = types(dialect);
   const table = 'ledger_summaries';
-  const create = `CREATE TABLE ${table} (seq ${int} PRIMARY KEY, version TEXT NOT NULL, summary TEXT NOT NULL)`;
+  const create = `CREATE TABLE ${table} (
+    seq ${int} NOT NULL, version TEXT NOT NULL, summary TEXT NOT NULL, PRIMARY KEY (seq, version))`;
   if (dialect === 'sqlite') {
     return [
       create,
