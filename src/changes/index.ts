@@ -11,6 +11,7 @@ export {
   EVIDENCE_PREDICATES,
   EVIDENCE_SUMMARIZER,
   fragmentOf,
+  fromSummary,
   mergeFragments,
   type EvidenceFragment,
   type ReadOptions,

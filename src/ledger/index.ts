@@ -278,6 +278,14 @@ async function reindex(
   return { entries: size, written };
 }
 
+/** Whether an envelope's payload text contains any of the digests (false only when none can be in it). */
+function mayMention(envelope: Buffer, digests: readonly string[]): boolean {
+  const m = /"payload"\s*:\s*"([A-Za-z0-9+/=]*)"/.exec(envelope.toString('latin1'));
+  if (!m?.[1]) return true; // not our envelope layout: decide after the full decode
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  return digests.some((d) => text.includes(d));
+}
+
 async function readStatements(ctx: LedgerContext, q: StatementQuery): Promise<StoredStatement[]> {
   const want =
     q.subjectDigest === undefined
@@ -289,7 +297,11 @@ async function readStatements(ctx: LedgerContext, q: StatementQuery): Promise<St
     since: q.since?.toISOString(),
     until: q.until?.toISOString(),
   });
+  const digests = want ? [...want] : [];
   for (const row of rows) {
+    // Most entries of a kind are about other commits: skip those before the full decode (the
+    // digest must appear in the statement's text), then check the parsed subjects exactly.
+    if (want && !mayMention(row.envelope, digests)) continue;
     const statement = statementOfRow(row as EntryRow & { envelope: Buffer });
     if (want && !statement.subject.some((s) => Object.values(s.digest ?? {}).some((d) => want.has(d))))
       continue;

@@ -62,7 +62,8 @@ export async function openRaw(url: string): Promise<RawDb> {
       await client.query(numbered(sql), params);
     },
     async dropTriggers() {
-      for (const t of LEDGER_TABLES) await client.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
+      for (const t of [...LEDGER_TABLES, 'ledger_summaries'])
+        await client.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
     },
     async close() {
       await client.end();
