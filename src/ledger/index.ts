@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config/index.js';
 import { LedgerIntegrityError, UsageError } from '../errors.js';
-import type { EntryRow } from '../store/index.js';
+import type { EntryRow, SummaryRow } from '../store/index.js';
 import type { Checkpoint } from './checkpoint.js';
 import { exportLedger, type ExportManifest, type ExportOptions } from './export.js';
 import { ensureKeyPair, ensurePublicKeyFile, KEY_DIR, KEY_ENV, loadSigner } from './keys.js';
@@ -206,12 +206,22 @@ function statementOfRow(row: EntryRow & { envelope: Buffer }): Statement {
 async function readSummaries(ctx: LedgerContext, q: SummaryQuery): Promise<StoredSummary[]> {
   const summarizer = ctx.summarizer;
   if (!summarizer) throw new UsageError('reading summaries needs a summarizer (LedgerOptions.summarizer)');
-  const rows = await ctx.store.ledger.summariesOfTypes({
+  const window = {
     version: summarizer.version,
     predicateTypes: [...new Set(q.predicateTypes)],
     since: q.since?.toISOString(),
     until: q.until?.toISOString(),
-  });
+  };
+  // Fast path: one seq range of the summaries table, when every entry of the window has one.
+  const fast = await ctx.store.ledger.summariesWindow(window);
+  if (fast.rows.length === fast.entries)
+    return fast.rows.map((r) => ({
+      seq: r.seq,
+      recordedAt: r.recorded_at,
+      predicateType: r.predicate_type,
+      summary: JSON.parse(r.summary) as unknown,
+    }));
+  const rows = await ctx.store.ledger.summariesOfTypes(window);
   const out: StoredSummary[] = [];
   const missing: number[] = [];
   for (const r of rows) {
@@ -259,7 +269,7 @@ async function reindex(
       const have = new Set(
         (await tx.summariesRange(from, to)).filter((r) => r.version === summarizer.version).map((r) => r.seq),
       );
-      const rows: { seq: number; version: string; summary: string }[] = [];
+      const rows: SummaryRow[] = [];
       for (const row of await tx.entries(from, to)) {
         if (have.has(row.seq) || !row.envelope) continue;
         const summary = summaryOf(summarizer, {
@@ -268,7 +278,14 @@ async function reindex(
           predicateType: row.predicate_type,
           statement: statementOfRow(row as EntryRow & { envelope: Buffer }),
         });
-        if (summary !== null) rows.push({ seq: row.seq, version: summarizer.version, summary });
+        if (summary !== null)
+          rows.push({
+            seq: row.seq,
+            version: summarizer.version,
+            predicate_type: row.predicate_type,
+            recorded_at: row.recorded_at,
+            summary,
+          });
       }
       if (rows.length) await tx.insertSummaries(rows);
       return rows.length;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { LedgerIntegrityError, UsageError } from '../errors.js';
-import { openStore, type LedgerWriter, type Store } from '../store/index.js';
+import { openStore, type LedgerWriter, type Store, type SummaryRow } from '../store/index.js';
 import {
   databaseBlobStore,
   prepareBlob,
@@ -441,7 +441,7 @@ export async function appendPrepared(
 }
 
 function summaryRows(summarizer: Summarizer, fresh: PreparedEntry[], size: number, recordedAt: string) {
-  const rows: { seq: number; version: string; summary: string }[] = [];
+  const rows: SummaryRow[] = [];
   fresh.forEach((p, i) => {
     const entry = {
       seq: size + i,
@@ -450,7 +450,14 @@ function summaryRows(summarizer: Summarizer, fresh: PreparedEntry[], size: numbe
       statement: JSON.parse(p.payload.toString('utf8')) as Statement,
     };
     const summary = summaryOf(summarizer, entry);
-    if (summary !== null) rows.push({ seq: entry.seq, version: summarizer.version, summary });
+    if (summary !== null)
+      rows.push({
+        seq: entry.seq,
+        version: summarizer.version,
+        predicate_type: entry.predicateType,
+        recorded_at: recordedAt,
+        summary,
+      });
   });
   return rows;
 }

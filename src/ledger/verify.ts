@@ -107,15 +107,19 @@ async function verifySummaries(
   const step = 4096;
   for (let from = 0; ; from += step) {
     const rows = await store.summariesRange(from, from >= size ? Number.MAX_SAFE_INTEGER : from + step);
-    const current = ctx.summarizer
-      ? rows.filter((r) => r.version === ctx.summarizer?.version && r.seq < size && !pruned.has(r.seq))
-      : [];
-    const entries = new Map((await store.entriesBySeq(current.map((r) => r.seq))).map((e) => [e.seq, e]));
+    const live = rows.filter((r) => r.seq < size && !pruned.has(r.seq));
+    const current = live.filter((r) => r.version === ctx.summarizer?.version);
+    const entries = new Map((await store.entriesBySeq(live.map((r) => r.seq))).map((e) => [e.seq, e]));
     for (const r of rows) {
       if (r.seq >= size)
         issue(r.seq, 'summary', `entry ${r.seq}: a summary exists for an entry that does not`);
       else if (pruned.has(r.seq))
         issue(r.seq, 'summary', `entry ${r.seq}: a pruned entry still has a summary`);
+    }
+    for (const r of live) {
+      const e = entries.get(r.seq);
+      if (e && (e.predicate_type !== r.predicate_type || e.recorded_at !== r.recorded_at))
+        issue(r.seq, 'summary', `entry ${r.seq}: its summary names another kind or time than the entry`);
     }
     for (const r of current) {
       const e = entries.get(r.seq);

@@ -77,6 +77,17 @@ export interface LedgerReader {
     since?: string | undefined;
     until?: string | undefined;
   }): Promise<EntrySummaryRow[]>;
+  /**
+   * The fast read of a window: stored summaries of this version for the predicate types in
+   * [since, until), by seq, read as one seq range of the summaries table; `entries` counts the
+   * unpruned entries of those types in the window, so a caller can tell whether any is missing.
+   */
+  summariesWindow(query: {
+    version: string;
+    predicateTypes: string[];
+    since?: string | undefined;
+    until?: string | undefined;
+  }): Promise<{ entries: number; rows: SummaryRow[] }>;
   /** Stored summaries with seq in [from, to), by seq (for verify and reindexing). */
   summariesRange(from: number, to: number): Promise<SummaryRow[]>;
   /** Entries with payload (null once pruned) for these seqs, by seq. */
@@ -245,6 +256,34 @@ function reader(db: Db): LedgerReader {
       if (q.until !== undefined) query = query.where('e.recorded_at', '<', q.until);
       // sorted here: an ORDER BY makes SQLite sort the summaries' text in a temporary tree
       return (await query.execute()).sort((a, b) => a.seq - b.seq);
+    },
+    summariesWindow: async (q) => {
+      if (q.predicateTypes.length === 0) return { entries: 0, rows: [] };
+      let span = db
+        .selectFrom('ledger_entries as e')
+        .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
+        .select((eb) => [
+          eb.fn.min('e.seq').as('first'),
+          eb.fn.max('e.seq').as('last'),
+          eb.fn.countAll().as('n'),
+        ])
+        .where('x.seq', 'is', null)
+        .where('e.predicate_type', 'in', q.predicateTypes);
+      if (q.since !== undefined) span = span.where('e.recorded_at', '>=', q.since);
+      if (q.until !== undefined) span = span.where('e.recorded_at', '<', q.until);
+      const found = await span.executeTakeFirst();
+      const entries = Number(found?.n ?? 0);
+      if (entries === 0 || found?.first == null || found.last == null) return { entries: 0, rows: [] };
+      let query = db
+        .selectFrom('ledger_summaries')
+        .selectAll()
+        .where('seq', '>=', Number(found.first))
+        .where('seq', '<=', Number(found.last))
+        .where('version', '=', q.version)
+        .where('predicate_type', 'in', q.predicateTypes);
+      if (q.since !== undefined) query = query.where('recorded_at', '>=', q.since);
+      if (q.until !== undefined) query = query.where('recorded_at', '<', q.until);
+      return { entries, rows: await query.orderBy('seq').execute() };
     },
     summariesRange: (from, to) =>
       db

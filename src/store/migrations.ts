@@ -157,8 +157,15 @@ function triggerDdl(dialect: Dialect): string[] {
 function summariesDdl(dialect: Dialect): string[] {
   const { int } = types(dialect);
   const table = 'ledger_summaries';
+  // predicate_type and recorded_at repeat the entry's (verify compares them), so a window of
+  // summaries is read by seq range from this table alone, without a join to every entry.
   const create = `CREATE TABLE ${table} (
-    seq ${int} NOT NULL, version TEXT NOT NULL, summary TEXT NOT NULL, PRIMARY KEY (seq, version))`;
+    seq ${int} NOT NULL,
+    version TEXT NOT NULL,
+    predicate_type TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    PRIMARY KEY (seq, version))`;
   if (dialect === 'sqlite') {
     return [
       create,

@@ -45,7 +45,13 @@ export interface StoreDatabase {
    * recomputes each from its statement; readers fall back to the statement when one is missing
    * or of another version.
    */
-  ledger_summaries: { seq: number; version: string; summary: string };
+  ledger_summaries: {
+    seq: number;
+    version: string;
+    predicate_type: string;
+    recorded_at: string;
+    summary: string;
+  };
   /** Legal holds as events: one `add` row and at most one `release` row per hold. */
   ledger_holds: {
     hold_id: string;

@@ -186,27 +186,35 @@ for (const d of DIALECTS) {
       try {
         await ledger.recordStatements(items(3));
         const raw = await openRaw(url);
+        let row: { seq: number; summary: string } | undefined;
         try {
           await expect(raw.run(`UPDATE ledger_summaries SET summary = '{}'`)).rejects.toThrow(/append-only/);
           await expect(raw.run(`DELETE FROM ledger_summaries`)).rejects.toThrow(/append-only/);
           await raw.dropTriggers();
-          const [row] = await raw.all<{ seq: number; summary: string }>(
+          [row] = await raw.all<{ seq: number; summary: string }>(
             'SELECT seq, summary FROM ledger_summaries ORDER BY seq LIMIT 1',
           );
           // An attacker flips a failing gate decision to a pass in the index only.
           const forged = row!.summary.replace('"decision":"pass"', '"decision":"fail"');
           expect(forged).not.toBe(row!.summary);
           await raw.run('UPDATE ledger_summaries SET summary = ? WHERE seq = ?', [forged, row!.seq]);
-          await raw.run(`INSERT INTO ledger_summaries (seq, version, summary) VALUES (999, ?, '{}')`, [
-            EVIDENCE_SUMMARIZER.version,
-          ]);
+          await raw.run(
+            `INSERT INTO ledger_summaries (seq, version, predicate_type, recorded_at, summary)
+             VALUES (999, ?, ?, '2025-03-01T12:00:00.000Z', '{}')`,
+            [EVIDENCE_SUMMARIZER.version, PREDICATE_TYPES.checkResult],
+          );
+          // …and moves another entry's summary out of its time window.
+          await raw.run(
+            `UPDATE ledger_summaries SET recorded_at = '2020-01-01T00:00:00.000Z' WHERE seq = ?`,
+            [row!.seq + 1],
+          );
         } finally {
           await raw.close();
         }
         const report = await ledger.verify();
         expect(report.ok).toBe(false);
         const summaryIssues = report.issues.filter((i) => i.kind === 'summary').map((i) => i.message);
-        expect(summaryIssues).toHaveLength(2);
+        expect(summaryIssues).toHaveLength(3);
         expect(summaryIssues).toEqual(
           expect.arrayContaining([
             expect.stringMatching(/entry \d+: its stored summary does not match its statement/),
