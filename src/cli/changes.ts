@@ -85,7 +85,7 @@ async function githubPullRequests(
   ctx: SourceContext,
   flags: Pick<ChangesFlags, 'github' | 'githubUrl'>,
 ): Promise<GithubFacts | null> {
-  const { collectGithub } = await import('../sources/github/index.js');
+  const { collectGithub } = await import('../sources/github/connect.js');
   const facts = await collectGithub({
     ...ctx,
     github: {

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import type { z } from 'zod';
 import { SourceError } from '../../errors.js';
+import { DEFAULT_API_URL } from './connect.js';
 import {
   isUnavailable,
   unavailable,
@@ -57,15 +58,7 @@ export interface GithubSourceOptions {
   progress?: (p: GithubProgress) => void;
 }
 
-export const DEFAULT_API_URL = 'https://api.github.com';
-
 /** `--github-url`: a GitHub Enterprise Server host, or an API base URL. */
-export function apiUrlFor(url: string | undefined): string {
-  if (!url) return DEFAULT_API_URL;
-  const u = url.replace(/\/+$/, '');
-  if (/\/api\/v3$/.test(u) || /^https?:\/\/api\.github\.com$/.test(u)) return u;
-  return `${u}/api/v3`;
-}
 
 export function parseTarget(target: string): { org: string; repo: string | null } {
   const m = /^([A-Za-z0-9][A-Za-z0-9-]*)(?:\/([A-Za-z0-9._-]+))?$/.exec(target.trim());
