@@ -135,9 +135,16 @@ function candidates<T extends { ref: { index: number } }>(
   commits: readonly string[],
   pr: number | null,
 ): T[] {
+  const lists: T[][] = [];
+  for (const c of commits) {
+    const l = idx.byCommit.get(c);
+    if (l) lists.push(l);
+  }
+  const byPr = pr !== null ? idx.byPr.get(pr) : undefined;
+  if (byPr) lists.push(byPr);
+  if (lists.length === 0) return [];
   const seen = new Map<number, T>();
-  for (const c of commits) for (const r of idx.byCommit.get(c) ?? []) seen.set(r.ref.index, r);
-  if (pr !== null) for (const r of idx.byPr.get(pr) ?? []) seen.set(r.ref.index, r);
+  for (const l of lists) for (const r of l) seen.set(r.ref.index, r);
   return [...seen.values()].sort((a, b) => a.ref.index - b.ref.index);
 }
 
@@ -294,19 +301,34 @@ interface RowContext {
 /** Lower-cased names an identity goes by (login, name, email, email local part). */
 function aliases(...names: (string | null | undefined)[]): Set<string> {
   const out = new Set<string>();
-  for (const n of names) {
-    if (!n) continue;
-    const v = n.trim().toLowerCase();
-    out.add(v);
-    const email = /<([^>]+)>/.exec(v)?.[1] ?? (v.includes('@') ? v : undefined);
-    if (email) {
-      out.add(email);
-      out.add(email.split('@')[0]!.replace(/^\d+\+/, ''));
-    }
-    const name = v.replace(/<[^>]*>/, '').trim();
-    if (name) out.add(name);
-  }
+  for (const n of names) if (n) for (const a of aliasesOf(n)) out.add(a);
   return out;
+}
+
+// The same few people author thousands of changes: their aliases are worked out once.
+const ALIAS_CACHE = new Map<string, readonly string[]>();
+
+function aliasesOf(n: string): readonly string[] {
+  let out = ALIAS_CACHE.get(n);
+  if (out) return out;
+  const set = new Set<string>();
+  const v = n.trim().toLowerCase();
+  set.add(v);
+  const email = /<([^>]+)>/.exec(v)?.[1] ?? (v.includes('@') ? v : undefined);
+  if (email) {
+    set.add(email);
+    set.add(email.split('@')[0]!.replace(/^\d+\+/, ''));
+  }
+  const name = v.replace(/<[^>]*>/, '').trim();
+  if (name) set.add(name);
+  out = [...set];
+  if (ALIAS_CACHE.size < 10_000) ALIAS_CACHE.set(n, out);
+  return out;
+}
+
+function findLast<T>(list: readonly T[], ok: (x: T) => boolean): T | undefined {
+  for (let i = list.length - 1; i >= 0; i--) if (ok(list[i]!)) return list[i];
+  return undefined;
 }
 
 function overlaps(a: Set<string>, b: Set<string>): boolean {
@@ -320,14 +342,14 @@ function changeRow(c: Commit, rc: RowContext): ChangeRow {
     idx.prByMerge.get(c.sha) ?? (c.prNumber !== undefined ? idx.prByNumber.get(c.prNumber) : undefined);
   const prNumber = pr?.number ?? c.prNumber ?? null;
   const ciList = prNumber !== null ? (idx.ciByPr.get(prNumber) ?? []) : [];
-  const ciPr = [...ciList].reverse().find((x) => x.ci.pullRequest?.headSha)?.ci.pullRequest;
+  const ciPr = findLast(ciList, (x) => Boolean(x.ci.pullRequest?.headSha))?.ci.pullRequest;
   const headCommit = c.kind === 'pr-merge' && c.parents[1] ? bySha.get(c.parents[1]) : undefined;
   const headSha = pr?.headSha ?? (c.kind === 'pr-merge' ? (c.parents[1] ?? null) : (ciPr?.headSha ?? null));
 
   const authorCommit = headCommit ?? c;
   const author = pr?.author ?? ciPr?.author ?? authorCommit.authorName;
   const authorIds = aliases(author, authorCommit.authorName, authorCommit.authorEmail, ciPr?.author);
-  const lastPushCi = [...ciList].reverse().find((x) => x.ci.event === 'pull_request' && x.ci.actor);
+  const lastPushCi = findLast(ciList, (x) => x.ci.event === 'pull_request' && Boolean(x.ci.actor));
   const lastPusher =
     pr?.lastPusher ?? lastPushCi?.ci.actor ?? (headCommit ? headCommit.committerName : c.committerName);
   const pusherIds = aliases(lastPusher);

@@ -156,6 +156,44 @@ function chunks<T>(rows: T[], columns: number): T[][] {
   return out;
 }
 
+type WindowQuery = Parameters<LedgerReader['summariesWindow']>[0];
+interface Span {
+  first: number;
+  last: number;
+  entries: number;
+}
+
+/** The seq span and count of the unpruned entries of a window (an index-only read). */
+async function summarySpan(db: Db, q: WindowQuery): Promise<Span | null> {
+  if (q.predicateTypes.length === 0) return null;
+  let span = db
+    .selectFrom('ledger_entries as e')
+    .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
+    .select((eb) => [eb.fn.min('e.seq').as('first'), eb.fn.max('e.seq').as('last'), eb.fn.countAll().as('n')])
+    .where('x.seq', 'is', null)
+    .where('e.predicate_type', 'in', q.predicateTypes);
+  if (q.since !== undefined) span = span.where('e.recorded_at', '>=', q.since);
+  if (q.until !== undefined) span = span.where('e.recorded_at', '<', q.until);
+  const found = await span.executeTakeFirst();
+  const entries = Number(found?.n ?? 0);
+  if (entries === 0 || found?.first == null || found.last == null) return null;
+  return { first: Number(found.first), last: Number(found.last), entries };
+}
+
+/** The summaries of a window: one seq range of the summaries table (its primary key). */
+function summariesQuery(db: Db, q: WindowQuery, span: Span) {
+  let query = db
+    .selectFrom('ledger_summaries')
+    .select(['seq', 'version', 'predicate_type', 'recorded_at', 'summary'])
+    .where('seq', '>=', span.first)
+    .where('seq', '<=', span.last)
+    .where('version', '=', q.version)
+    .where('predicate_type', 'in', q.predicateTypes);
+  if (q.since !== undefined) query = query.where('recorded_at', '>=', q.since);
+  if (q.until !== undefined) query = query.where('recorded_at', '<', q.until);
+  return query.orderBy('seq');
+}
+
 function reader(db: Db): LedgerReader {
   return {
     async meta() {
@@ -258,32 +296,9 @@ function reader(db: Db): LedgerReader {
       return (await query.execute()).sort((a, b) => a.seq - b.seq);
     },
     summariesWindow: async (q) => {
-      if (q.predicateTypes.length === 0) return { entries: 0, rows: [] };
-      let span = db
-        .selectFrom('ledger_entries as e')
-        .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
-        .select((eb) => [
-          eb.fn.min('e.seq').as('first'),
-          eb.fn.max('e.seq').as('last'),
-          eb.fn.countAll().as('n'),
-        ])
-        .where('x.seq', 'is', null)
-        .where('e.predicate_type', 'in', q.predicateTypes);
-      if (q.since !== undefined) span = span.where('e.recorded_at', '>=', q.since);
-      if (q.until !== undefined) span = span.where('e.recorded_at', '<', q.until);
-      const found = await span.executeTakeFirst();
-      const entries = Number(found?.n ?? 0);
-      if (entries === 0 || found?.first == null || found.last == null) return { entries: 0, rows: [] };
-      let query = db
-        .selectFrom('ledger_summaries')
-        .selectAll()
-        .where('seq', '>=', Number(found.first))
-        .where('seq', '<=', Number(found.last))
-        .where('version', '=', q.version)
-        .where('predicate_type', 'in', q.predicateTypes);
-      if (q.since !== undefined) query = query.where('recorded_at', '>=', q.since);
-      if (q.until !== undefined) query = query.where('recorded_at', '<', q.until);
-      return { entries, rows: await query.orderBy('seq').execute() };
+      const span = await summarySpan(db, q);
+      if (!span) return { entries: 0, rows: [] };
+      return { entries: span.entries, rows: await summariesQuery(db, q, span).execute() };
     },
     summariesRange: (from, to) =>
       db
