@@ -41,4 +41,13 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // The command's CommonJS door (bin/greenlight.cjs, bin/code-cache.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

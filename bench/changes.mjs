@@ -11,7 +11,7 @@ const arg = (name, def) => {
 };
 const n = arg('changes', 10_000);
 const runs = arg('runs', 5);
-const bin = path.resolve('bin/greenlight.js');
+const bin = path.resolve('bin/greenlight.cjs');
 const fx = await fixture(n, path.resolve('dist'));
 const env = {
   ...process.env,

@@ -12,7 +12,7 @@ const arg = (name, def) => {
 const n = arg('changes', 10_000);
 const runs = arg('runs', 15);
 const dist = path.resolve('dist');
-const bin = path.resolve(process.env.GL_BIN ?? 'bin/greenlight.js');
+const bin = path.resolve(process.env.GL_BIN ?? 'bin/greenlight.cjs');
 
 const fx = await fixture(n, dist);
 const event = path.join(fx.repo, '..', 'pr-event.json');

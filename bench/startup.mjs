@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const runs = Number(process.argv[2] ?? 15);
-const bin = path.resolve('bin/greenlight.js');
+const bin = path.resolve('bin/greenlight.cjs');
 
 function median(cmd, args, opts = {}) {
   const times = [];

@@ -2,14 +2,16 @@
 // only when that command runs. Node 20 has no compile cache, so start-up time is dominated by
 // resolving and loading modules; a few chunks instead of ~700 files (kysely and zod alone are
 // hundreds) cut `greenlight gate` and `assess` start-up by a third or more (bench/README.md).
-// bin/greenlight.js falls back to dist/cli/ when the bundle is absent (e.g. rolldown not installed).
+// bin/greenlight.cjs falls back to dist/cli/ when the bundle is absent (e.g. rolldown not installed).
 import { rmSync } from 'node:fs';
 
 let rolldown;
 try {
   ({ rolldown } = await import('rolldown'));
 } catch {
-  process.stderr.write('bundle: rolldown is not installed; bin/greenlight.js will run dist/cli/ unbundled\n');
+  process.stderr.write(
+    'bundle: rolldown is not installed; bin/greenlight.cjs will run dist/cli/ unbundled\n',
+  );
   process.exit(0);
 }
 
@@ -30,11 +32,13 @@ const build = await rolldown({
   ],
   logLevel: 'warn',
 });
+// CommonJS: Node 20 starts CommonJS faster than ES modules, and only CommonJS can be compiled with
+// V8's code cache there (bin/code-cache.cjs).
 await build.write({
   dir: 'dist/bundle',
-  format: 'esm',
-  entryFileNames: '[name].js',
-  chunkFileNames: '[name]-[hash].js',
+  format: 'cjs',
+  entryFileNames: '[name].cjs',
+  chunkFileNames: '[name]-[hash].cjs',
   // Not minified: stack traces stay readable, and the ledger's verify workers run a function's source.
   minify: false,
 });

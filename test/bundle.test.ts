@@ -1,19 +1,29 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /*
- * The shipped command: bin/greenlight.js runs the bundled CLI (dist/bundle/, scripts/bundle.mjs)
+ * The shipped command: bin/greenlight.cjs runs the bundled CLI (dist/bundle/, scripts/bundle.mjs)
  * when it was built. The other tests run the sources in-process; these run the bundle as a user
  * does, so a module the bundler mishandles (paths from import.meta.url, CommonJS interop, the
  * verify workers' function source) is caught. They need `npm run build` first, as `.ci/run` does.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const BIN = path.join(ROOT, 'bin', 'greenlight.js');
-const built = existsSync(path.join(ROOT, 'dist', 'bundle', 'cli.js'));
+const BIN = path.join(ROOT, 'bin', 'greenlight.cjs');
+const built = existsSync(path.join(ROOT, 'dist', 'bundle', 'cli.cjs'));
 if (!built) console.warn('\n[bundle] SKIPPING: dist/bundle/ is not built; run `npm run build` first.\n');
 
 const dirs: string[] = [];
@@ -21,11 +31,15 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+// Each test file run gets its own code cache folder (see bin/code-cache.cjs).
+const CACHE = mkdtempSync(path.join(tmpdir(), 'gl-code-cache-'));
+dirs.push(CACHE);
+
 function greenlight(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GREENLIGHT_DATABASE_URL: '', NO_COLOR: '1', ...env },
+    env: { ...process.env, GREENLIGHT_DATABASE_URL: '', NO_COLOR: '1', GREENLIGHT_CACHE_DIR: CACHE, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -53,7 +67,7 @@ function gitRepo(): string {
   return dir;
 }
 
-describe.skipIf(!built)('the bundled CLI (bin/greenlight.js)', () => {
+describe.skipIf(!built)('the bundled CLI (bin/greenlight.cjs)', () => {
   it('prints the package version', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const r = greenlight(['--version'], ROOT);
@@ -82,6 +96,34 @@ describe.skipIf(!built)('the bundled CLI (bin/greenlight.js)', () => {
     const reindex = greenlight(['ledger', 'reindex', '--format', 'json'], repo);
     expect(reindex.code).toBe(0);
     expect(JSON.parse(reindex.stdout)).toMatchObject({ written: 0 });
+  });
+
+  it('keeps V8 code cache in a private folder, replaces unusable data, and never uses a shared folder', () => {
+    const cache = mkdtempSync(path.join(tmpdir(), 'gl-cc-'));
+    dirs.push(cache);
+    const env = { GREENLIGHT_CACHE_DIR: cache };
+    expect(greenlight(['controls', '--format', 'json'], ROOT, env).code).toBe(0);
+    const [folder] = readdirSync(cache);
+    const dir = path.join(cache, folder!);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const files = readdirSync(dir);
+    expect(files.length).toBeGreaterThan(1); // the entry chunk and the command's chunks
+    for (const f of files) expect(statSync(path.join(dir, f)).mode & 0o777).toBe(0o600);
+    // Garbage in place of cached data: V8 rejects it, the command still works and rewrites it.
+    for (const f of files) writeFileSync(path.join(dir, f), 'not V8 code cache');
+    const again = greenlight(['controls', '--format', 'json'], ROOT, env);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toHaveProperty('checks');
+    for (const f of files) expect(readFileSync(path.join(dir, f), 'utf8')).not.toBe('not V8 code cache');
+
+    // A folder others can write is not used (cached data is code).
+    const shared = mkdtempSync(path.join(tmpdir(), 'gl-cc-shared-'));
+    dirs.push(shared);
+    chmodSync(shared, 0o777);
+    mkdirSync(path.join(shared, folder!), { mode: 0o777 });
+    chmodSync(path.join(shared, folder!), 0o777);
+    expect(greenlight(['--version'], ROOT, { GREENLIGHT_CACHE_DIR: shared }).code).toBe(0);
+    expect(readdirSync(path.join(shared, folder!))).toEqual([]);
   });
 
   it('exits 2 with a clear message on a bad config', () => {

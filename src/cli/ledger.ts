@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { LedgerIntegrityError, UsageError } from '../errors.js';
@@ -156,7 +157,6 @@ export function registerLedgerCommands(program: Command, run: Runner): void {
 async function open(flags: Common, opts: { signer?: boolean; keys?: string[] } = {}) {
   const { loadConfig } = await import('../config/index.js');
   const { openLedger, ledgerOptionsFromConfig, parsePublicKey } = await import('../ledger/index.js');
-  const { readFileSync, existsSync } = await import('node:fs');
   const root = path.resolve(flags.repo);
   const { config } = loadConfig(root, flags.config);
   const trustedKeys = opts.keys?.map((file) => {
@@ -218,7 +218,6 @@ export async function verify(
 ): Promise<number> {
   const { ledger } = await open(flags, flags.key ? { keys: flags.key } : {});
   try {
-    const { readFileSync, existsSync } = await import('node:fs');
     const witnesses = (flags.checkpoint ?? []).map((file) => {
       if (!existsSync(file)) throw new UsageError(`${file}: checkpoint file not found`);
       return readFileSync(file, 'utf8');
@@ -325,7 +324,6 @@ export async function consistency(
     const to = sizeArg(flags.to, '--to');
     let held: { treeSize: number; rootHash: Buffer } | null = null;
     if (flags.checkpoint) {
-      const { readFileSync, existsSync } = await import('node:fs');
       const { openCheckpoint, loadTrustedKeys } = await import('../ledger/index.js');
       if (!existsSync(flags.checkpoint)) throw new UsageError(`${flags.checkpoint}: file not found`);
       const keys = loadTrustedKeys(path.resolve(flags.repo));

@@ -17,35 +17,6 @@ export interface Redactor {
   redact(content: Buffer, name: string): Promise<{ bytes: Buffer; redaction: Redaction }>;
 }
 
-const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
-
-interface Secretlint {
-  lint: typeof import('@secretlint/core').lintSource;
-  preset: unknown;
-  /** secretlint's profiler keeps every performance mark forever and scans them on each new one. */
-  resetProfiler(): void;
-}
-
-/** secretlint is loaded on first use: commands that never store a blob do not pay for it. */
-let secretlint: Promise<Secretlint> | undefined;
-function loadSecretlint(): Promise<Secretlint> {
-  secretlint ??= Promise.all([
-    import('@secretlint/core'),
-    import('@secretlint/secretlint-rule-preset-recommend'),
-    import('@secretlint/profiler'),
-  ]).then(([core, preset, profiler]) => ({
-    lint: core.lintSource,
-    preset: preset.creator,
-    resetProfiler() {
-      const p = profiler.secretLintProfiler as unknown as { entries: unknown[]; measures: unknown[] };
-      // Only the profiler's own lists: the global marks are still read by its deferred measures.
-      p.entries.length = 0;
-      p.measures.length = 0;
-    },
-  }));
-  return secretlint;
-}
-
 export function compilePatterns(patterns: readonly string[]): RegExp[] {
   return patterns.map((p, i) => {
     try {
@@ -75,7 +46,9 @@ export function createRedactor(patterns: readonly string[] = []): Redactor {
       }
       const text = content.toString('utf8');
       const found: { start: number; end: number; rule: string }[] = [];
-      const { lint, preset, resetProfiler } = await loadSecretlint();
+      // Loaded on first use: commands that never store a blob do not pay for secretlint.
+      const { loadSecretlint, PRESET_ID } = await import('../secretlint.js');
+      const { lint, preset } = await loadSecretlint();
       const result = await lint({
         source: { content: text, filePath: name, contentType: 'text' },
         options: {
@@ -84,9 +57,6 @@ export function createRedactor(patterns: readonly string[] = []): Redactor {
           noPhysicFilePath: true,
         },
       });
-      // let the profiler's observer run now, on this lint's marks only, then forget them
-      await new Promise((resolve) => setImmediate(resolve));
-      resetProfiler();
       for (const m of result.messages) found.push({ start: m.range[0], end: m.range[1], rule: m.ruleId });
       regexes.forEach((re, i) => {
         re.lastIndex = 0;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import {
   closeSync,
   existsSync,
@@ -224,8 +225,9 @@ async function connectPostgres(url: string, create: boolean): Promise<Connection
     throw new UsageError(`schema "${schema}" in the database URL must be a lower-case SQL identifier`);
   }
   const location = redactUrl(url);
-  // Imported here so SQLite users (and every CI gate on SQLite) never load the driver.
-  const pg = (await import('pg')).default;
+  // Loaded here so SQLite users (and every CI gate on SQLite) never load the driver. pg is
+  // CommonJS: required, not import()ed, which the code-cached bundle could not run on Node 20.
+  const pg = createRequire(import.meta.url)('pg') as typeof pgTypes;
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: 4,

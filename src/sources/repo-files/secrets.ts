@@ -1,4 +1,5 @@
 import { unavailable, type SecretFinding, type Unavailable } from '../../facts/index.js';
+import type { SecretlintModules } from '../../secretlint.js';
 
 export type ScanText = (path: string, content: string) => Promise<SecretFinding[]>;
 
@@ -11,29 +12,22 @@ interface LintMessage {
 }
 
 /**
- * Loads secretlint with its recommended preset, configured in code (no .secretlintrc). Returns
- * a scanner whose findings never carry the secret: only the rule, the kind and a masked hint.
+ * A scanner with secretlint's recommended preset (see src/secretlint.ts) whose findings never
+ * carry the secret: only the rule, the kind and a masked hint.
  */
-export async function loadSecretScanner(
-  modules: { core: string; preset: string } = {
-    core: '@secretlint/core',
-    preset: '@secretlint/secretlint-rule-preset-recommend',
-  },
-): Promise<ScanText | Unavailable> {
-  let core: typeof import('@secretlint/core');
-  let preset: typeof import('@secretlint/secretlint-rule-preset-recommend');
+export async function loadSecretScanner(modules?: SecretlintModules): Promise<ScanText | Unavailable> {
+  const { loadSecretlint, PRESET_ID } = await import('../../secretlint.js');
+  let secretlint;
   try {
-    core = (await import(modules.core)) as typeof import('@secretlint/core');
-    preset = (await import(modules.preset)) as typeof import('@secretlint/secretlint-rule-preset-recommend');
+    secretlint = await loadSecretlint(modules);
   } catch (e) {
     return unavailable(
       `secretlint could not be loaded (${(e as Error).message.split('\n')[0]}); reinstall greenlight's dependencies`,
     );
   }
-  await disableProfiler();
-  const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: preset.creator }] };
+  const config = { rules: [{ id: PRESET_ID, rule: secretlint.preset as never }] };
   return async (path, content) => {
-    const result = await core.lintSource({
+    const result = await secretlint.lint({
       source: { content, filePath: path, contentType: 'text' },
       options: { config, maskSecrets: true },
     });
@@ -41,21 +35,6 @@ export async function loadSecretScanner(
       .filter((m) => m.type === 'message')
       .map((m) => redactedFinding(path, content, m));
   };
-}
-
-/**
- * secretlint 11 profiles every run whether or not anyone reads the profile, through a
- * PerformanceObserver whose callback is O(n²) in the marks seen so far (secretlint issues #1633
- * and #1653, fixed upstream by making profiling opt-in). greenlight never reads it, so marking
- * is switched off; if the profiler cannot be reached the scan still works, only slower.
- */
-async function disableProfiler(): Promise<void> {
-  try {
-    const mod = (await import('@secretlint/profiler')) as { secretLintProfiler?: { mark?: unknown } };
-    if (typeof mod.secretLintProfiler?.mark === 'function') mod.secretLintProfiler.mark = () => {};
-  } catch {
-    // Not resolvable from here: leave it on.
-  }
 }
 
 function redactedFinding(path: string, content: string, m: LintMessage): SecretFinding {
