@@ -73,6 +73,11 @@ describe.skipIf(!built)('the bundled CLI (bin/greenlight.cjs)', () => {
     const r = greenlight(['--version'], ROOT);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
+    // the old name of the command (npx caches may still link to it)
+    const old = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'greenlight.js'), '--version'], {
+      encoding: 'utf8',
+    });
+    expect(old.stdout.trim()).toBe(pkg.version);
   });
 
   it('lists the control catalog', () => {
