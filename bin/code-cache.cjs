@@ -18,9 +18,6 @@ const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
 
-/** An import() call on a line of code (not a comment line such as a JSDoc `import("…")` type). */
-const DYNAMIC_IMPORT = /^(?![ \t]*(?:\*|\/\/|\/\*)).*(?:^|[^\w$.])import\(/m;
-
 /** The cache folder for this Node version, or null when none can be used safely. */
 function cacheDir(env) {
   let base = env.GREENLIGHT_CACHE_DIR;
@@ -49,13 +46,22 @@ function install(root, env = process.env) {
   const dir = cacheDir(env);
   if (!dir) return null;
   const prefix = path.resolve(root) + path.sep;
+  // Chunks that import() (listed by scripts/bundle.mjs) are left to Node: on Node 20, import()
+  // cannot run in a script compiled through node:vm without an experimental loader.
+  let uncached;
+  try {
+    uncached = new Set(
+      JSON.parse(fs.readFileSync(path.join(root, 'code-cache.json'), 'utf8')).uncached.map((f) =>
+        path.join(path.resolve(root), f),
+      ),
+    );
+  } catch {
+    return null; // no list: no cache rather than a chunk that cannot run
+  }
   const pending = [];
   const compile = Module.prototype._compile;
   Module.prototype._compile = function compileWithCache(content, filename) {
-    // A chunk that import()s (the secretlint loader, src/secretlint.ts) is left to Node: on Node 20
-    // import() cannot run in a script compiled through node:vm without an experimental loader.
-    if (!filename.startsWith(prefix) || DYNAMIC_IMPORT.test(content))
-      return compile.call(this, content, filename);
+    if (!filename.startsWith(prefix) || uncached.has(filename)) return compile.call(this, content, filename);
     const key = crypto.createHash('sha256').update(filename).update('\0').update(content).digest('hex');
     const file = path.join(dir, key);
     let cachedData;

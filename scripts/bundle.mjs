@@ -3,7 +3,7 @@
 // resolving and loading modules; a few chunks instead of ~700 files (kysely and zod alone are
 // hundreds) cut `greenlight gate` and `assess` start-up by a third or more (bench/README.md).
 // bin/greenlight.cjs falls back to dist/cli/ when the bundle is absent (e.g. rolldown not installed).
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 
 let rolldown;
 try {
@@ -34,7 +34,7 @@ const build = await rolldown({
 });
 // CommonJS: Node 20 starts CommonJS faster than ES modules, and only CommonJS can be compiled with
 // V8's code cache there (bin/code-cache.cjs).
-await build.write({
+const { output } = await build.write({
   dir: 'dist/bundle',
   format: 'cjs',
   entryFileNames: '[name].cjs',
@@ -43,3 +43,12 @@ await build.write({
   minify: false,
 });
 await build.close();
+
+// Chunks that import() (the secretlint loader) must be compiled by Node itself: on Node 20 a
+// script compiled through node:vm cannot run import() without an experimental loader. The list is
+// made here, once, rather than by scanning megabytes of code on every start.
+const DYNAMIC_IMPORT = /^(?![ \t]*(?:\*|\/\/|\/\*)).*(?:^|[^\w$.])import\(/m;
+const uncached = output
+  .filter((c) => c.type === 'chunk' && DYNAMIC_IMPORT.test(c.code))
+  .map((c) => c.fileName);
+writeFileSync('dist/bundle/code-cache.json', `${JSON.stringify({ uncached }, null, 2)}\n`);

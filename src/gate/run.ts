@@ -252,6 +252,9 @@ async function decideDeployCtx(
   store: EvidenceStore,
 ): Promise<GateDecision> {
   const envName = ctx.environment.toLowerCase();
+  // git runs while the ledger is read.
+  const resolved = gitOut(opts.root, ['rev-parse', '--verify', '--end-of-options', `${ctx.commit}^{commit}`]);
+  resolved.catch(() => {}); // awaited below
   // The previous deploy to this environment: look back a week, then further only when needed.
   let prev: RecordedEvidence['deployments'][number] | undefined;
   for (const days of [7, 90, 730, null]) {
@@ -269,10 +272,10 @@ async function decideDeployCtx(
   }
 
   // The commits being shipped: reachable from the deployed commit and not from the previous deploy.
-  const commit = (
-    await gitOut(opts.root, ['rev-parse', '--verify', '--end-of-options', `${ctx.commit}^{commit}`])
-  ).trim();
+  const commit = (await resolved).trim();
   const range = prev ? [commit, `^${prev.commit}`] : [commit];
+  const prevTime = prev ? gitOut(opts.root, ['log', '-1', '--format=%ct', prev.commit, '--']) : null;
+  prevTime?.catch(() => {}); // awaited below, when something is shipped
   const shipped = (await gitOut(opts.root, ['rev-list', '--first-parent', ...range, '--']))
     .split('\n')
     .filter(Boolean);
@@ -289,12 +292,7 @@ async function decideDeployCtx(
       offending: [],
     };
   // Read history only as far back as the previous deploy (a day of margin for clock skew).
-  const historySince = prev
-    ? new Date(
-        Number((await gitOut(opts.root, ['log', '-1', '--format=%ct', prev.commit, '--'])).trim()) * 1000 -
-          DAY,
-      )
-    : null;
+  const historySince = prevTime ? new Date(Number((await prevTime).trim()) * 1000 - DAY) : null;
   // Only a deploy reads history: the git source is loaded for it alone.
   const { collectGit } = await import('../sources/git/index.js');
   const git = await collectGit({
