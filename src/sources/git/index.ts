@@ -3,7 +3,7 @@ import type { SourceContext } from '../context.js';
 import { createClassifier } from './classify.js';
 import { logArgs, parseRecord, parseState } from './log.js';
 import { webBase } from './remotes.js';
-import { readRepo, RepoProblem, resolveTarget } from './repo.js';
+import { readRefs, readRepo, RepoProblem, resolveTarget } from './repo.js';
 import { GitNotFoundError, streamGitRecords } from './run-git.js';
 
 export { isBotIdentity } from './classify.js';
@@ -26,8 +26,11 @@ export async function collectGit(ctx: SourceContext): Promise<GitHistory | Unava
 }
 
 async function readHistory(ctx: SourceContext): Promise<GitHistory> {
+  // The refs are read while the repository is identified (one round of git processes less).
+  const refs = readRefs(ctx.root);
+  refs.catch(() => {}); // not a repository: readRepo says so
   const repo = await readRepo(ctx.root);
-  const target = await resolveTarget(repo.root, ctx.branch);
+  const target = await resolveTarget(repo.root, ctx.branch, refs);
   const history: GitHistory = {
     root: repo.root,
     branch: target.branch,

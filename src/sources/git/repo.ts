@@ -45,7 +45,7 @@ export async function readRepo(cwd: string): Promise<RepoInfo> {
   return { root: root ?? cwd, shallow: shallow === 'true', remotes: parseRemotes(remotes.stdout) };
 }
 
-interface Refs {
+export interface Refs {
   /** Full ref name → commit SHA, for local branches and remote-tracking branches. */
   sha: Map<string, string>;
   /** `refs/remotes/origin/HEAD` → its target, when the clone recorded one. */
@@ -55,7 +55,7 @@ interface Refs {
   headSha: string | undefined;
 }
 
-async function readRefs(root: string): Promise<Refs> {
+export async function readRefs(root: string): Promise<Refs> {
   const [list, sym, head] = await Promise.all([
     git(
       ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(symref)', 'refs/heads', 'refs/remotes'],
@@ -89,8 +89,13 @@ const short = (sha: string): string => sha.slice(0, 7);
  * branch; a detached HEAD is assessed as it is; an unborn current branch falls back to main or
  * master. A branch name reads origin's remote-tracking branch when there is one.
  */
-export async function resolveTarget(root: string, requested: string | undefined): Promise<Target> {
-  const refs = await readRefs(root);
+export async function resolveTarget(
+  root: string,
+  requested: string | undefined,
+  /** The refs, when the caller started reading them already (they are read from any folder of the checkout). */
+  refsRead: Promise<Refs> = readRefs(root),
+): Promise<Target> {
+  const refs = await refsRead;
   const detached = refs.current === undefined && refs.headSha !== undefined;
   if (requested) {
     const name = requested.replace(/^refs\/heads\//, '');
