@@ -1,4 +1,11 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+// node:timers' own function: a caller's fake timers (tests) must not stall the read.
+import { setTimeout as pollTimer } from 'node:timers';
 
 export interface GitOutput {
   code: number;
@@ -35,7 +42,7 @@ function onSpawnError(err: NodeJS.ErrnoException): Error {
   return err.code === 'ENOENT' ? new GitNotFoundError('git is not installed or not on PATH') : err;
 }
 
-function collectStderr(child: ChildProcessWithoutNullStreams): () => string {
+function collectStderr(child: { stderr: Readable }): () => string {
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
@@ -61,44 +68,89 @@ export function git(args: readonly string[], cwd: string): Promise<GitOutput> {
 /**
  * Runs one long git command whose stdout is a stream of NUL-terminated records (`-z`) and hands
  * each record to `onRecord` as it arrives, so memory holds parsed commits, not the raw output.
+ *
+ * git writes into a private temporary file that is read as it grows, not into a pipe: a pipe holds
+ * 64 KiB, so whenever this thread is busy with other work (the change population reads the
+ * evidence ledger meanwhile) git would stop and wait for it. With the file, git runs to the end
+ * on its own core and the records are parsed when this thread is free.
  */
-export function streamGitRecords(
+export async function streamGitRecords(
   args: readonly string[],
   cwd: string,
   onRecord: (record: string) => void,
 ): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = start(args, cwd);
-    child.stdin.end();
-    const stderr = collectStderr(child);
+  const dir = await mkdtemp(path.join(tmpdir(), 'greenlight-git-'));
+  const file = path.join(dir, 'stdout');
+  const out = await open(file, 'wx', 0o600);
+  const input = await open(file, 'r');
+  try {
+    // Listeners go on before anything is awaited: a short git can be gone by the next tick.
+    let child: ChildProcess;
+    try {
+      child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['ignore', out.fd, 'pipe'] });
+    } catch (err) {
+      await out.close();
+      throw err;
+    }
+    let exit: { code: number } | null = null;
+    let spawnError: Error | null = null;
+    let wake: (() => void) | null = null;
+    const exited = new Promise<void>((resolve) => {
+      child.on('error', (err) => {
+        spawnError = onSpawnError(err);
+        resolve();
+      });
+      child.on('close', (code) => {
+        exit = { code: code ?? 1 };
+        resolve();
+      });
+    });
+    const stderr = collectStderr({ stderr: child.stderr! });
+    await out.close(); // the child has its own copy of the descriptor
+    void exited.then(() => wake?.());
+    const decoder = new StringDecoder('utf8');
+    const buf = Buffer.allocUnsafe(1 << 20);
     let rest = '';
-    let failed: Error | null = null;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      if (failed) return;
-      const buf = rest.length > 0 ? rest + chunk : chunk;
+    const consume = (text: string) => {
+      const all = rest.length > 0 ? rest + text : text;
       let from = 0;
-      let nul = buf.indexOf('\0');
-      try {
-        while (nul !== -1) {
-          onRecord(buf.slice(from, nul));
-          from = nul + 1;
-          nul = buf.indexOf('\0', from);
+      let nul = all.indexOf('\0');
+      while (nul !== -1) {
+        onRecord(all.slice(from, nul));
+        from = nul + 1;
+        nul = all.indexOf('\0', from);
+      }
+      rest = all.slice(from);
+    };
+    for (;;) {
+      const done = exit !== null || spawnError !== null; // before the read: nothing is written after exit
+      const { bytesRead } = await input.read(buf, 0, buf.length, null);
+      if (bytesRead > 0) {
+        try {
+          consume(decoder.write(buf.subarray(0, bytesRead)));
+        } catch (err) {
+          // A parser bug must not leave git running: stop it and report the bug.
+          child.kill();
+          await exited;
+          throw err;
         }
-      } catch (err) {
-        // A parser bug must not leave git running: stop reading and report it.
-        failed = err as Error;
-        child.kill();
+        continue;
       }
-      rest = buf.slice(from);
-    });
-    child.on('error', (err) => reject(onSpawnError(err)));
-    child.on('close', (code) => {
-      if (failed) reject(failed);
-      else {
-        if (rest.length > 0) onRecord(rest);
-        resolve({ code: code ?? 1, stderr: stderr() });
-      }
-    });
-  });
+      if (spawnError) throw spawnError;
+      if (done) break;
+      // Caught up with git: wait for more output (polled: files have no "data" event) or its end.
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (exit !== null || spawnError !== null) resolve();
+        else pollTimer(resolve, 2);
+      });
+      wake = null;
+    }
+    consume(decoder.end());
+    if (rest.length > 0) onRecord(rest);
+    return { code: (exit as { code: number } | null)?.code ?? 1, stderr: stderr() };
+  } finally {
+    await input.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
