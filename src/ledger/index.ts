@@ -16,6 +16,7 @@ import {
   registerLedger,
   resolveEntry,
   showEntry,
+  statementOfRow,
   summaryOf,
   type ConsistencyProofResult,
   type EntryView,
@@ -26,8 +27,7 @@ import {
   type RecordOptions,
   type RecordResult,
 } from './ledger.js';
-import { envelopePayload, parseEnvelope } from './dsse.js';
-import { leafHash, rootAt } from './merkle.js';
+import { rootAt } from './merkle.js';
 import type { Redaction } from './redact.js';
 import {
   addHold,
@@ -39,7 +39,7 @@ import {
   type PruneOptions,
   type PruneReport,
 } from './retention.js';
-import { evidenceType, parseStatement, type Statement } from './statement.js';
+import { evidenceType, type Statement } from './statement.js';
 import { verifyLedger, type VerifyOptions, type VerifyReport } from './verify.js';
 
 /**
@@ -192,15 +192,6 @@ function summary(row: EntryRow): EntrySummary {
     payloadDigest: row.payload_sha256.toString('hex'),
     leafHash: row.leaf_hash.toString('hex'),
   };
-}
-
-/** The statement of a stored entry, after checking its envelope against the leaf hash. */
-function statementOfRow(row: EntryRow & { envelope: Buffer }): Statement {
-  if (!leafHash(row.envelope).equals(row.leaf_hash)) {
-    throw new LedgerIntegrityError(`entry ${row.seq}: the envelope does not match its leaf hash (altered)`);
-  }
-  const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
-  return parseStatement(JSON.parse(envelopePayload(env).toString('utf8')), `entry ${row.seq}`);
 }
 
 async function readSummaries(ctx: LedgerContext, q: SummaryQuery): Promise<StoredSummary[]> {

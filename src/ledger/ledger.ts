@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { LedgerIntegrityError, UsageError } from '../errors.js';
-import { openStore, type LedgerWriter, type Store, type SummaryRow } from '../store/index.js';
+import { openStore, type EntryRow, type LedgerWriter, type Store, type SummaryRow } from '../store/index.js';
 import {
   databaseBlobStore,
   prepareBlob,
@@ -438,6 +438,15 @@ export async function appendPrepared(
     }
     return { entries: results, treeSize: appended.size, checkpoint };
   });
+}
+
+/** The statement of a stored entry, after checking its envelope against the leaf hash. */
+export function statementOfRow(row: EntryRow & { envelope: Buffer }): Statement {
+  if (!leafHash(row.envelope).equals(row.leaf_hash)) {
+    throw new LedgerIntegrityError(`entry ${row.seq}: the envelope does not match its leaf hash (altered)`);
+  }
+  const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
+  return parseStatement(JSON.parse(envelopePayload(env).toString('utf8')), `entry ${row.seq}`);
 }
 
 function summaryRows(summarizer: Summarizer, fresh: PreparedEntry[], size: number, recordedAt: string) {

@@ -194,6 +194,23 @@ function summariesQuery(db: Db, q: WindowQuery, span: Span) {
   return query.orderBy('seq');
 }
 
+/** Entries with their payload (null once pruned) and prune marker (null unless pruned). */
+function fullEntries(db: Db) {
+  return db
+    .selectFrom('ledger_entries as e')
+    .leftJoin('ledger_payloads as p', 'p.seq', 'e.seq')
+    .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
+    .select([
+      'e.seq',
+      'e.leaf_hash',
+      'e.payload_sha256',
+      'e.predicate_type',
+      'e.recorded_at',
+      'p.envelope',
+      'x.prune_seq',
+    ]);
+}
+
 function reader(db: Db): LedgerReader {
   return {
     async meta() {
@@ -226,23 +243,7 @@ function reader(db: Db): LedgerReader {
       };
     },
     entries: (from, to) =>
-      db
-        .selectFrom('ledger_entries as e')
-        .leftJoin('ledger_payloads as p', 'p.seq', 'e.seq')
-        .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
-        .select([
-          'e.seq',
-          'e.leaf_hash',
-          'e.payload_sha256',
-          'e.predicate_type',
-          'e.recorded_at',
-          'p.envelope',
-          'x.prune_seq',
-        ])
-        .where('e.seq', '>=', from)
-        .where('e.seq', '<', to)
-        .orderBy('e.seq')
-        .execute(),
+      fullEntries(db).where('e.seq', '>=', from).where('e.seq', '<', to).orderBy('e.seq').execute(),
     findEntries: (q) => {
       let query = db.selectFrom('ledger_entries').selectAll();
       if (q.predicateType !== undefined) query = query.where('predicate_type', '=', q.predicateType);
@@ -311,24 +312,7 @@ function reader(db: Db): LedgerReader {
     entriesBySeq: async (seqs) => {
       const out: FullEntryRow[] = [];
       for (const part of chunks(seqs, 1)) {
-        out.push(
-          ...(await db
-            .selectFrom('ledger_entries as e')
-            .leftJoin('ledger_payloads as p', 'p.seq', 'e.seq')
-            .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
-            .select([
-              'e.seq',
-              'e.leaf_hash',
-              'e.payload_sha256',
-              'e.predicate_type',
-              'e.recorded_at',
-              'p.envelope',
-              'x.prune_seq',
-            ])
-            .where('e.seq', 'in', part)
-            .orderBy('e.seq')
-            .execute()),
-        );
+        out.push(...(await fullEntries(db).where('e.seq', 'in', part).orderBy('e.seq').execute()));
       }
       return out;
     },
