@@ -126,8 +126,3 @@ export function blobDigests(predicate: Record<string, unknown>): string[] {
     .map((b) => b?.digest?.sha256)
     .filter((d): d is string => typeof d === 'string' && /^[0-9a-f]{64}$/.test(d));
 }
-
-/** Whether a statement has a subject carrying one of these digest values. */
-export function aboutAny(statement: Statement, digests: ReadonlySet<string>): boolean {
-  return statement.subject.some((s) => Object.values(s.digest ?? {}).some((d) => digests.has(d)));
-}
