@@ -124,12 +124,14 @@ function adapt(ledger: Ledger, now: () => Date): LedgerEvidenceStore {
       ).map((r) => ({ index: r.seq, recordedAt: r.recordedAt, statement: r.statement as Statement })),
     async evidence(range) {
       const rows = await ledger.readSummaries({ predicateTypes: [...EVIDENCE_PREDICATES], ...range });
-      return mergeFragments(
+      const ev = mergeFragments(
         emptyEvidence(ledger.location),
         rows.map((r) =>
           fromSummary(r.summary, { index: r.seq, predicateType: r.predicateType, recordedAt: r.recordedAt }),
         ),
       );
+      const unindexed = rows.reduce((n, r) => n + (r.computed ? 1 : 0), 0);
+      return unindexed > 0 ? { ...ev, unindexed } : ev;
     },
     blob: (sha) => ledger.getBlob(sha),
     describe: () => ledger.location,

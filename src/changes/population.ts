@@ -94,6 +94,12 @@ export function buildPopulation(input: PopulationInput): Population {
 
 // ---------------------------------------------------------------- evidence indexes
 
+/** Any recorded evidence: its CI context and where it is in the ledger. */
+interface Recorded {
+  ci: CiContext;
+  ref: { index: number };
+}
+
 /** Records of one kind, by the commit they name and by the pull request of their CI run. */
 interface ByChange<T> {
   byCommit: Map<string, T[]>;
@@ -107,7 +113,7 @@ interface EvidenceIndex {
   prByNumber: Map<number, ForgePullRequest>;
   prByMerge: Map<string, ForgePullRequest>;
   /** CI contexts of pull-request statements, by PR number, in ledger order. */
-  ciByPr: Map<number, { ci: CiContext; index: number }[]>;
+  ciByPr: Map<number, Recorded[]>;
   approvalsByPr: Map<number, ApprovalRecord[]>;
   approvalsByCommit: Map<string, ApprovalRecord[]>;
 }
@@ -142,10 +148,35 @@ function candidates<T extends { ref: { index: number } }>(
   }
   const byPr = pr !== null ? idx.byPr.get(pr) : undefined;
   if (byPr) lists.push(byPr);
+  // Each list is in ledger order already; most changes have one, or the same records twice.
   if (lists.length === 0) return [];
-  const seen = new Map<number, T>();
-  for (const l of lists) for (const r of l) seen.set(r.ref.index, r);
-  return [...seen.values()].sort((a, b) => a.ref.index - b.ref.index);
+  let out = lists[0]!;
+  for (let i = 1; i < lists.length; i++) out = mergeByIndex(out, lists[i]!);
+  return out;
+}
+
+/** Two lists in ledger order as one, without repeats (returns `a` itself when `b` adds nothing). */
+function mergeByIndex<T extends { ref: { index: number } }>(a: T[], b: T[]): T[] {
+  if (a === b || (a.length === b.length && a.every((x, i) => x === b[i]))) return a;
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x.ref.index < y.ref.index)) {
+      out.push(x!);
+      i++;
+    } else if (x === undefined || y.ref.index < x.ref.index) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  return out;
 }
 
 function indexEvidence(ev: RecordedEvidence, prs: readonly ForgePullRequest[]): EvidenceIndex {
@@ -163,11 +194,9 @@ function indexEvidence(ev: RecordedEvidence, prs: readonly ForgePullRequest[]): 
     idx.prByNumber.set(pr.number, pr);
     if (pr.mergeCommitSha) idx.prByMerge.set(pr.mergeCommitSha, pr);
   }
-  const all = [...ev.scans, ...ev.tests, ...ev.gates, ...ev.deployments, ...ev.overrides, ...ev.reviews];
-  for (const r of all) {
-    if (r.ci.pullRequest) push(idx.ciByPr, r.ci.pullRequest.number, { ci: r.ci, index: r.ref.index });
-  }
-  for (const list of idx.ciByPr.values()) list.sort((a, b) => a.index - b.index);
+  for (const kind of [ev.scans, ev.tests, ev.gates, ev.deployments, ev.overrides, ev.reviews] as Recorded[][])
+    for (const r of kind) if (r.ci.pullRequest) push(idx.ciByPr, r.ci.pullRequest.number, r);
+  for (const list of idx.ciByPr.values()) if (list.length > 1) list.sort((a, b) => a.ref.index - b.ref.index);
   for (const a of ev.approvals) {
     if (a.prNumber !== undefined) push(idx.approvalsByPr, a.prNumber, a);
     else if (a.commit) push(idx.approvalsByCommit, a.commit, a);
@@ -359,7 +388,8 @@ function changeRow(c: Commit, rc: RowContext): ChangeRow {
     return !overlaps(ids, authorIds) && !overlaps(ids, pusherIds);
   };
   const mergedAt = pr?.mergedAt ?? c.committedAt;
-  const before = (at: string): boolean => Date.parse(at) <= Date.parse(mergedAt);
+  const mergedTime = Date.parse(mergedAt);
+  const before = (at: string): boolean => Date.parse(at) <= mergedTime;
 
   // Approvals from the forge, from CI review events, and from Approved-by/Reviewed-by trailers.
   const approvals: ChangeApproval[] = [];
@@ -471,7 +501,7 @@ function changeRow(c: Commit, rc: RowContext): ChangeRow {
   for (const x of [...tests, ...gates, ...scanRecords]) evidenceIdx.add(x.ref.index);
   for (const d of rc.shipped) evidenceIdx.add(d.index);
   for (const a of ciApprovals) evidenceIdx.add(a.ref.index);
-  for (const x of ciList) evidenceIdx.add(x.index);
+  for (const x of ciList) evidenceIdx.add(x.ref.index);
   if (emergency) {
     for (const o of evidence.overrides) if (o.ticket === emergency.ticket) evidenceIdx.add(o.ref.index);
     for (const r of evidence.reviews) if (r.ticket === emergency.ticket) evidenceIdx.add(r.ref.index);

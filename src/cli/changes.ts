@@ -47,10 +47,14 @@ export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>
     progress: () => {},
     ...(flags.branch ? { branch: flags.branch } : {}),
   };
+  // The ledger is read once git log runs (its reads are synchronous; see historyStarted).
+  let logRunning!: () => void;
+  const gitRunning = new Promise<void>((resolve) => (logRunning = resolve));
+  const gitRead = collectGit({ ...ctx, historyStarted: logRunning }).finally(logRunning);
   // The population needs each scan's summary, not its findings.
   const [git, evidence, github] = await Promise.all([
-    collectGit(ctx),
-    collectEvidence(ctx, { findings: false, strict: true }),
+    gitRead,
+    gitRunning.then(() => collectEvidence(ctx, { findings: false, strict: true })),
     githubPullRequests(ctx, flags),
   ]);
   if (isUnavailable(git)) throw new SourceError(`git history of ${root} cannot be read: ${git.reason}`);
@@ -58,6 +62,12 @@ export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>
   if (evidence.absent)
     process.stderr.write(
       `greenlight: ${evidence.absent}; the population below is built from git history alone\n`,
+    );
+  if (evidence.unindexed)
+    process.stderr.write(
+      `greenlight: ${evidence.unindexed} ledger entries were read from their signed statements because ` +
+        'the read index has no summary of them (recorded by an older greenlight); ' +
+        '`greenlight ledger reindex` adds them and makes this faster\n',
     );
   const repository = repositoryName(git.remotes);
   const forge = github ? forgePullRequests(github, flags.github ?? repository) : null;

@@ -137,6 +137,11 @@ export interface RecordedEvidence {
   forcePushes: ForcePushRecord[];
   /** Statements that could not be read (malformed predicate), by ledger index. */
   skipped: { index: number; reason: string }[];
+  /**
+   * How many entries were read from their statements because the ledger's read index had no
+   * summary of them (ledgers recorded by an older version): `greenlight ledger reindex` adds them.
+   */
+  unindexed?: number;
 }
 
 // ---------------------------------------------------------------- the ledger itself (EV-1, EV-2)

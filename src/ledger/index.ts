@@ -104,6 +104,8 @@ export interface StoredSummary {
   recordedAt: string;
   predicateType: string;
   summary: unknown;
+  /** True when the entry had no stored summary of this version and it was computed on read. */
+  computed?: true;
 }
 
 export interface StoredStatement {
@@ -203,15 +205,18 @@ async function readSummaries(ctx: LedgerContext, q: SummaryQuery): Promise<Store
     since: q.since?.toISOString(),
     until: q.until?.toISOString(),
   };
-  // Fast path: one seq range of the summaries table, when every entry of the window has one.
+  // Fast path: one key range of the summaries table, when every entry of the window has one.
   const fast = await ctx.store.ledger.summariesWindow(window);
-  if (fast.rows.length === fast.entries)
-    return fast.rows.map((r) => ({
-      seq: r.seq,
-      recordedAt: r.recorded_at,
-      predicateType: r.predicate_type,
-      summary: JSON.parse(r.summary) as unknown,
-    }));
+  const read: StoredSummary[] = [];
+  for await (const chunk of fast.chunks)
+    for (const r of chunk)
+      read.push({
+        seq: r.seq,
+        recordedAt: r.recorded_at,
+        predicateType: r.predicate_type,
+        summary: JSON.parse(r.summary) as unknown,
+      });
+  if (read.length === fast.entries) return read;
   const rows = await ctx.store.ledger.summariesOfTypes(window);
   const out: StoredSummary[] = [];
   const missing: number[] = [];
@@ -236,7 +241,7 @@ async function readSummaries(ctx: LedgerContext, q: SummaryQuery): Promise<Store
       statement: statementOfRow(row as EntryRow & { envelope: Buffer }),
     };
     const summary = summaryOf(summarizer, entry);
-    if (summary !== null) out.push({ ...entry, summary: JSON.parse(summary) as unknown });
+    if (summary !== null) out.push({ ...entry, summary: JSON.parse(summary) as unknown, computed: true });
   }
   return out.sort((a, b) => a.seq - b.seq);
 }

@@ -12,6 +12,11 @@ export interface SourceContext {
   config: Config;
   /** Progress reporting for long work (a no-op when quiet). */
   progress: (message: string) => void;
+  /**
+   * Called by the git source once `git log` runs. A caller about to do long synchronous work
+   * (reading the ledger) waits for it, or the git processes before the log would wait for that work.
+   */
+  historyStarted?: () => void;
   /** GitHub connection (`--github`, `--github-url`, `--concurrency`); absent: the checkout's GitHub remote. */
   github?: {
     /** `org` or `org/repo`. */

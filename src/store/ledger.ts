@@ -22,6 +22,9 @@ export type BlobPruneRow = StoreDatabase['ledger_blob_prunes'];
 export type HoldRow = StoreDatabase['ledger_holds'];
 export type SummaryRow = StoreDatabase['ledger_summaries'];
 
+/** A summary read for a window: its version is the one asked for, so it is not read back. */
+export type WindowSummaryRow = Omit<SummaryRow, 'version'>;
+
 /** An entry's metadata with its stored summary (null when it has none). */
 export interface EntrySummaryRow extends Pick<EntryRow, 'seq' | 'predicate_type' | 'recorded_at'> {
   version: string | null;
@@ -79,15 +82,17 @@ export interface LedgerReader {
   }): Promise<EntrySummaryRow[]>;
   /**
    * The fast read of a window: stored summaries of this version for the predicate types in
-   * [since, until), by seq, read as one seq range of the summaries table; `entries` counts the
-   * unpruned entries of those types in the window, so a caller can tell whether any is missing.
+   * [since, until), by seq, read as one range of the summaries table's key, in chunks (so a
+   * caller that decodes each chunk before the next never holds every row's text at once);
+   * `entries` counts the unpruned entries of those types in the window, so a caller can tell
+   * whether any is missing.
    */
   summariesWindow(query: {
     version: string;
     predicateTypes: string[];
     since?: string | undefined;
     until?: string | undefined;
-  }): Promise<{ entries: number; rows: SummaryRow[] }>;
+  }): Promise<{ entries: number; chunks: AsyncIterable<WindowSummaryRow[]> }>;
   /** Stored summaries with seq in [from, to), by seq (for verify and reindexing). */
   summariesRange(from: number, to: number): Promise<SummaryRow[]>;
   /** Entries with payload (null once pruned) for these seqs, by seq. */
@@ -180,14 +185,30 @@ async function summarySpan(db: Db, q: WindowQuery): Promise<Span | null> {
   return { first: Number(found.first), last: Number(found.last), entries };
 }
 
-/** The summaries of a window: one seq range of the summaries table (its primary key). */
-function summariesQuery(db: Db, q: WindowQuery, span: Span) {
+/** Entries per chunk of a window's summaries (a few MB of text, a few ms of SQLite). */
+const WINDOW_CHUNK = 4096;
+
+/**
+ * The summaries of a window: ranges of the summaries table's key (version, seq), in order.
+ * Between chunks the event loop turns: better-sqlite3 reads synchronously, and without it the
+ * processes a caller started alongside (the git source's) would wait for the whole read.
+ */
+async function* summaryChunks(db: Db, q: WindowQuery, span: Span): AsyncGenerator<WindowSummaryRow[]> {
+  for (let from = span.first; from <= span.last; from += WINDOW_CHUNK) {
+    if (from > span.first) await new Promise((resolve) => setImmediate(resolve));
+    yield await summariesQuery(db, q, from, Math.min(span.last, from + WINDOW_CHUNK - 1)).execute();
+  }
+}
+
+async function* noChunks(): AsyncGenerator<WindowSummaryRow[]> {}
+
+function summariesQuery(db: Db, q: WindowQuery, first: number, last: number) {
   let query = db
     .selectFrom('ledger_summaries')
-    .select(['seq', 'version', 'predicate_type', 'recorded_at', 'summary'])
-    .where('seq', '>=', span.first)
-    .where('seq', '<=', span.last)
+    .select(['seq', 'predicate_type', 'recorded_at', 'summary'])
     .where('version', '=', q.version)
+    .where('seq', '>=', first)
+    .where('seq', '<=', last)
     .where('predicate_type', 'in', q.predicateTypes);
   if (q.since !== undefined) query = query.where('recorded_at', '>=', q.since);
   if (q.until !== undefined) query = query.where('recorded_at', '<', q.until);
@@ -298,8 +319,7 @@ function reader(db: Db): LedgerReader {
     },
     summariesWindow: async (q) => {
       const span = await summarySpan(db, q);
-      if (!span) return { entries: 0, rows: [] };
-      return { entries: span.entries, rows: await summariesQuery(db, q, span).execute() };
+      return { entries: span?.entries ?? 0, chunks: span ? summaryChunks(db, q, span) : noChunks() };
     },
     summariesRange: (from, to) =>
       db

@@ -152,23 +152,28 @@ function triggerDdl(dialect: Dialect): string[] {
 
 /**
  * `ledger_summaries`: a derived read index (see schema.ts), append-only like the ledger and
- * removed with its entry's payload when that entry is pruned.
+ * removed with its entry's payload when that entry is pruned. Migration 0002 keyed it by
+ * (seq, version); 0003 by (version, seq), so that a window of the current version is one
+ * contiguous range of the key even when older versions' rows remain.
  */
-function summariesDdl(dialect: Dialect): string[] {
+function summariesDdl(dialect: Dialect, key: 'seq-version' | 'version-seq'): string[] {
   const { int } = types(dialect);
   const table = 'ledger_summaries';
   // predicate_type and recorded_at repeat the entry's (verify compares them), so a window of
-  // summaries is read by seq range from this table alone, without a join to every entry.
+  // summaries is read by key range from this table alone, without a join to every entry.
   const create = `CREATE TABLE ${table} (
     seq ${int} NOT NULL,
     version TEXT NOT NULL,
     predicate_type TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
     summary TEXT NOT NULL,
-    PRIMARY KEY (seq, version))`;
+    PRIMARY KEY ${key === 'seq-version' ? '(seq, version)' : '(version, seq)'})`;
+  // verify and prune find an entry's summaries by seq alone.
+  const bySeq = key === 'version-seq' ? [`CREATE INDEX ${table}_seq ON ${table} (seq)`] : [];
   if (dialect === 'sqlite') {
     return [
       create,
+      ...bySeq,
       `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
        BEGIN SELECT RAISE(ABORT, 'greenlight: ${table} is append-only: UPDATE refused'); END`,
       `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
@@ -180,6 +185,7 @@ function summariesDdl(dialect: Dialect): string[] {
   }
   return [
     create,
+    ...bySeq,
     `CREATE FUNCTION ${table}_guard() RETURNS trigger LANGUAGE plpgsql
      SET search_path FROM CURRENT AS $$
      BEGIN
@@ -203,6 +209,17 @@ function summariesDdl(dialect: Dialect): string[] {
   ];
 }
 
+function dropSummariesDdl(dialect: Dialect): string[] {
+  if (dialect === 'sqlite')
+    return ['DROP TRIGGER ledger_prunes_apply_summaries', 'DROP TABLE ledger_summaries'];
+  return [
+    'DROP TABLE ledger_summaries',
+    'DROP FUNCTION ledger_summaries_guard()',
+    'DROP TRIGGER ledger_prunes_apply_summaries ON ledger_prunes',
+    'DROP FUNCTION ledger_prunes_apply_summaries()',
+  ];
+}
+
 export const LEDGER_FORMAT = 'greenlight-ledger/1';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -217,7 +234,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     '0002_summaries': {
       async up(db: Kysely<unknown>) {
-        for (const statement of summariesDdl(dialect)) await sql.raw(statement).execute(db);
+        for (const statement of summariesDdl(dialect, 'seq-version')) await sql.raw(statement).execute(db);
+      },
+    },
+    // The read index is derived data: its rows are dropped (their summarizer version is gone
+    // with the format change this came with) and `greenlight ledger reindex` writes them again.
+    '0003_summaries_by_version': {
+      async up(db: Kysely<unknown>) {
+        for (const statement of dropSummariesDdl(dialect)) await sql.raw(statement).execute(db);
+        for (const statement of summariesDdl(dialect, 'version-seq')) await sql.raw(statement).execute(db);
       },
     },
   };

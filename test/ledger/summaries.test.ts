@@ -2,12 +2,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   EVIDENCE_PREDICATES,
   EVIDENCE_SUMMARIZER,
+  accessReviewStatement,
   deploymentStatement,
   emptyEvidence,
+  fragmentOf,
   fromSummary,
   gateStatement,
   mergeFragments,
+  overrideStatement,
+  reviewStatement,
   scanStatement,
+  testsStatement,
   toRecordedEvidence,
   type AppendItem,
   type Statement,
@@ -20,6 +25,7 @@ import {
   STATEMENT_TYPE,
   type RecordItem,
 } from '../../src/ledger/index.js';
+import { summaryOf } from '../../src/ledger/ledger.js';
 import { testDialects, tempRoot } from './dialects.js';
 import { openRaw } from './raw-db.js';
 
@@ -102,6 +108,155 @@ function items(n: number): RecordItem[] {
   }));
 }
 
+describe('stored summary format', () => {
+  const gitlabReview: CiContext = {
+    system: 'gitlab-ci',
+    event: 'pull_request_review',
+    eventName: 'merge_request_event',
+    repository: 'group/app',
+    commit: sha(7),
+    actor: 'rita',
+    pullRequest: { number: 7, headSha: sha(7), author: 'sam' },
+    // GitLab names no review time: the statement's own time stands in for it
+    review: { state: 'approved', reviewer: 'rita', commitSha: sha(7) },
+  };
+  const forcedPush: CiContext = {
+    system: 'github-actions',
+    event: 'push',
+    eventName: 'push',
+    repository: 'acme/shop',
+    commit: sha(9),
+    ref: 'refs/heads/main',
+    push: { before: sha(8), after: sha(9), forced: true },
+  };
+  const githubReview: CiContext = {
+    ...ci(5),
+    event: 'pull_request_review',
+    eventName: 'pull_request_review',
+    review: { state: 'approved', reviewer: 'dev2', commitSha: sha(4), submittedAt: '2025-03-01T09:00:00Z' },
+  };
+  const statements: Statement[] = [
+    gateStatement({
+      context: 'pull_request',
+      decision: 'pass',
+      commit: sha(7),
+      prNumber: 7,
+      reasons: [],
+      decidedAt: '2025-03-01T10:00:00.000Z',
+      repository: 'group/app',
+      ci: gitlabReview,
+    }),
+    gateStatement({
+      context: 'pull_request',
+      decision: 'fail',
+      commit: sha(5),
+      reasons: ['no approval'],
+      decidedAt: '2025-03-01T10:00:00.000Z',
+      ci: githubReview,
+    }),
+    deploymentStatement({
+      environment: 'production',
+      commit: sha(9),
+      artifacts: [{ name: 'app', digest: `sha256:${'ab'.repeat(32)}` }],
+      deployedAt: '2025-03-01T11:00:00.000Z',
+      repository: 'other/repo',
+      ci: forcedPush,
+    }),
+    scanStatement({
+      commit: sha(3),
+      tool: 'Trivy',
+      format: 'trivy',
+      scanTypes: ['sca', 'container'],
+      scannedAt: '2025-03-01T09:59:00.000Z',
+      report: { bytes: Buffer.from('{}'), name: 'trivy.json', mediaType: 'application/json' },
+      findings: [],
+      ci: { ...ci(3), commit: sha(30) },
+    }).statement,
+    testsStatement({
+      commit: sha(3),
+      format: 'junit',
+      total: 10,
+      failed: 1,
+      errors: 0,
+      skipped: 2,
+      reports: [{ bytes: Buffer.from('<testsuites/>'), name: 'junit.xml' }],
+      repository: 'acme/shop',
+      ci: ci(3),
+    }).statement,
+    overrideStatement({
+      ticket: 'OPS-1',
+      reason: 'outage',
+      approver: 'cto',
+      commit: sha(9),
+      environment: 'production',
+      openedAt: '2025-03-01T12:00:00.000Z',
+      reviewDays: 5,
+      ci: { system: 'local', event: 'other' },
+    }),
+    reviewStatement({ ticket: 'OPS-1', reviewedAt: '2025-03-04T12:00:00.000Z', ci: ci(1) }),
+    accessReviewStatement({
+      reviewedAt: '2025-03-02T00:00:00.000Z',
+      signedOffBy: 'ciso',
+      reviewers: ['ciso'],
+      systems: ['github'],
+      identitiesReviewed: 12,
+      accessRemoved: 1,
+      file: { bytes: Buffer.from('a,b'), name: 'review.csv' },
+      ci: ci(2),
+    }).statement,
+    // a predicate that does not match its schema is listed as skipped, with its CI facts kept
+    {
+      _type: STATEMENT_TYPE,
+      subject: [{ name: 'x', digest: { gitCommit: sha(1) } }],
+      predicateType: EVIDENCE_PREDICATES[0],
+      predicate: { key: 'k', ci: forcedPush },
+    } as Statement,
+  ];
+
+  it('reads back exactly the evidence the statement gives, from about half the bytes', () => {
+    let stored = 0;
+    let plain = 0;
+    statements.forEach((statement, i) => {
+      const entry = {
+        seq: i,
+        recordedAt: '2025-03-05T00:00:00.000Z',
+        predicateType: statement.predicateType,
+        statement,
+      };
+      const ref = { index: i, predicateType: statement.predicateType, recordedAt: entry.recordedAt };
+      const text = summaryOf(EVIDENCE_SUMMARIZER, entry)!;
+      const expected = fragmentOf({ index: i, recordedAt: entry.recordedAt, statement });
+      expect(fromSummary(JSON.parse(text), ref)).toStrictEqual(JSON.parse(JSON.stringify(expected)));
+      stored += text.length;
+      plain += JSON.stringify(expected).length;
+    });
+    expect(stored).toBeLessThan(plain * 0.7);
+  });
+
+  it('stores a CI context once, and values it repeats as references', () => {
+    const statement = statements[0]!;
+    const text = summaryOf(EVIDENCE_SUMMARIZER, {
+      seq: 0,
+      recordedAt: '2025-03-05T00:00:00.000Z',
+      predicateType: statement.predicateType,
+      statement,
+    })!;
+    // the gate's commit, once: not again as the CI commit, PR head or reviewed commit
+    expect(text.split(sha(7)).length - 1).toBe(1);
+    const f = fromSummary(JSON.parse(text), {
+      index: 0,
+      predicateType: statement.predicateType,
+      recordedAt: 'x',
+    });
+    expect(f.approvals?.[0]).toMatchObject({
+      submittedAt: '2025-03-01T10:00:00.000Z',
+      commit: sha(7),
+      reviewer: 'rita',
+    });
+    expect(f.approvals?.[0]?.ci).toBe(f.gates?.[0]?.ci);
+  });
+});
+
 for (const d of DIALECTS) {
   describe.skipIf(!d.available)(`read index on ${d.name}`, () => {
     async function fresh(summarized = true) {
@@ -168,11 +323,15 @@ for (const d of DIALECTS) {
       await ledger.close();
       const indexed = await open(true);
       try {
+        const before = await indexed.readSummaries({ predicateTypes: [...EVIDENCE_PREDICATES] });
+        expect(before.filter((r) => r.computed)).toHaveLength(9); // each one said to be computed
         const { fromIndex, fromStatements } = await bothWays(indexed);
         expect(fromIndex.scans).toHaveLength(4);
         expect(fromIndex).toEqual(fromStatements);
         expect(await indexed.reindex()).toEqual({ entries: 10, written: 9 });
         expect(await indexed.reindex()).toEqual({ entries: 10, written: 0 });
+        const after = await indexed.readSummaries({ predicateTypes: [...EVIDENCE_PREDICATES] });
+        expect(after.filter((r) => r.computed)).toEqual([]);
         expect((await bothWays(indexed)).fromIndex).toEqual(fromStatements);
         expect((await indexed.verify()).ok).toBe(true);
       } finally {

@@ -73,14 +73,17 @@ async function readLog(
   const state = parseState();
   const classifier = createClassifier(tip, web);
   let read = 0;
-  const { code, stderr } = await streamGitRecords(logArgs(tip, ctx.since), root, (record) => {
+  const onRecord = (record: string) => {
     const c = parseRecord(record, state);
     if (!c) return;
     classifier.add(c);
     (state.time <= limit ? commits : late).push(c);
     read += 1;
     if (read % PROGRESS_EVERY === 0) ctx.progress(`git: ${read} commits read`);
-  });
+  };
+  const { code, stderr } = await streamGitRecords(logArgs(tip, ctx.since), root, onRecord, () =>
+    ctx.historyStarted?.(),
+  );
   if (code !== 0) {
     throw new RepoProblem(`git log failed in ${root}: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}`);
   }

@@ -78,6 +78,8 @@ export async function streamGitRecords(
   args: readonly string[],
   cwd: string,
   onRecord: (record: string) => void,
+  /** Called once git runs. */
+  onSpawn?: () => void,
 ): Promise<{ code: number; stderr: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'greenlight-git-'));
   const file = path.join(dir, 'stdout');
@@ -92,6 +94,7 @@ export async function streamGitRecords(
       await out.close();
       throw err;
     }
+    onSpawn?.();
     let exit: { code: number } | null = null;
     let spawnError: Error | null = null;
     let wake: (() => void) | null = null;
