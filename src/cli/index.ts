@@ -19,6 +19,9 @@ export async function main(argv: string[]): Promise<number> {
   const run =
     (load: () => Promise<{ run: (...args: never[]) => Promise<number> }>) =>
     async (...args: unknown[]) => {
+      // zod compiles each schema with new Function on its first parse: for a command that parses
+      // a few documents once, that costs more than it saves (~25 ms of a CI gate).
+      (await import('zod')).config({ jitless: true });
       const mod = await load();
       exitCode = await mod.run(...(args as never[]));
     };

@@ -142,12 +142,18 @@ export function decideDeploy(
   const set = new Set(shipped);
   const offending: NonNullable<GateDecision['offending']> = [];
   let ok = 0;
+  const judged = new Set<string>();
   for (const row of pop.rows) {
     if (!set.has(row.commit)) continue;
+    judged.add(row.commit);
     const why = untraceable(row);
     if (why.length > 0) offending.push({ commit: row.commit, title: row.title, why });
     else ok += 1;
   }
+  // Never pass a commit that was not judged (the population has no row for it).
+  for (const sha of set)
+    if (!judged.has(sha))
+      offending.push({ commit: sha, title: '', why: ['not in the change population read for this deploy'] });
   const reasons = offending.map((o) => `${short(o.commit)} "${o.title}": ${o.why.join('; ')}`);
   const notes = [
     `${set.size} change${set.size === 1 ? '' : 's'} shipped to ${environment} by ${short(commit)}; ${ok} traceable to an approved, tested change`,

@@ -17,7 +17,7 @@ import {
 import type { CiContext } from '../ci-context/index.js';
 import type { Config } from '../config/index.js';
 import { SourceError, UsageError } from '../errors.js';
-import { isUnavailable, type RecordedEvidence } from '../facts/index.js';
+import { isUnavailable, type GitHistory, type RecordedEvidence, type Unavailable } from '../facts/index.js';
 import {
   decideDeploy,
   decidePullRequest,
@@ -71,6 +71,8 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
     protectedEnvironments: opts.protectedEnvironments,
   });
 
+  // git runs while the ledger is opened and read.
+  const early = await startGit(opts, ctx);
   let store: EvidenceStore;
   try {
     store = await opts.openStore();
@@ -81,7 +83,7 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
   try {
     let decision: GateDecision;
     try {
-      decision = await decide(opts, ctx, store);
+      decision = await decide(opts, ctx, store, early);
     } catch (err) {
       if (isUserError(err)) throw err;
       return await failOpenOrThrow(opts, ctx, err);
@@ -168,9 +170,58 @@ async function failOpenOrThrow(opts: GateOptions, ctx: GateContext, err: unknown
   };
 }
 
-async function decide(opts: GateOptions, ctx: GateContext, store: EvidenceStore): Promise<GateDecision> {
-  if (ctx.kind === 'pull_request') return decidePr(opts, ctx, store);
-  if (ctx.kind === 'deploy') return decideDeployCtx(opts, ctx, store);
+/** The git work of a gate, started before the ledger is opened (see startGit). */
+interface EarlyGit {
+  /** Pull request: where to read the head's and the base's evidence from. */
+  headSince?: Promise<Date>;
+  baseSince?: Promise<Date | null>;
+  /** Deploy: the deployed commit, and its history once told what the previous deploy shipped. */
+  deploy?: {
+    commit: Promise<string>;
+    shippedBefore: (commits: string[]) => void;
+    history: Promise<GitHistory | Unavailable>;
+  };
+}
+
+async function startGit(opts: GateOptions, ctx: GateContext): Promise<EarlyGit> {
+  const quiet = <T>(p: Promise<T>): Promise<T> => {
+    p.catch(() => {}); // awaited by the decision; not at all when the ledger cannot be opened
+    return p;
+  };
+  if (ctx.kind === 'pull_request')
+    return {
+      headSince: quiet(readSince(opts.root, ctx.head, opts.now)),
+      baseSince: quiet(ctx.base ? readSince(opts.root, ctx.base, opts.now) : Promise.resolve(null)),
+    };
+  if (ctx.kind !== 'deploy') return {};
+  const commit = quiet(
+    gitOut(opts.root, ['rev-parse', '--verify', '--end-of-options', `${ctx.commit}^{commit}`]).then((s) =>
+      s.trim(),
+    ),
+  );
+  let shippedBefore!: (commits: string[]) => void;
+  const exclude = new Promise<string[]>((resolve) => (shippedBefore = resolve));
+  // What ships: the commits reachable from the deployed commit and not from the previous
+  // deploy, read in one `git log commit ^previous`; the git source is loaded for deploys alone,
+  // and before the ledger, so that its first git processes start now.
+  const { collectGit } = await import('../sources/git/index.js');
+  const history = quiet(
+    collectGit(
+      { root: opts.root, since: null, until: ALL_TIME, config: opts.config, progress: () => {} },
+      { tip: commit, exclude },
+    ),
+  );
+  return { deploy: { commit, shippedBefore, history } };
+}
+
+async function decide(
+  opts: GateOptions,
+  ctx: GateContext,
+  store: EvidenceStore,
+  early: EarlyGit,
+): Promise<GateDecision> {
+  if (ctx.kind === 'pull_request') return decidePr(opts, ctx, store, early);
+  if (ctx.kind === 'deploy') return decideDeployCtx(opts, ctx, store, early.deploy!);
   return {
     context: 'other',
     decision: 'pass',
@@ -209,11 +260,9 @@ async function decidePr(
   opts: GateOptions,
   ctx: Extract<GateContext, { kind: 'pull_request' }>,
   store: EvidenceStore,
+  early: EarlyGit,
 ): Promise<GateDecision> {
-  const [headSince, baseSince] = await Promise.all([
-    readSince(opts.root, ctx.head, opts.now),
-    ctx.base ? readSince(opts.root, ctx.base, opts.now) : null,
-  ]);
+  const [headSince, baseSince] = await Promise.all([early.headSince!, early.baseSince!]);
   const [head, base] = await Promise.all([
     store.statements({
       predicateTypes: [PREDICATE.scan, PREDICATE.tests],
@@ -246,15 +295,19 @@ async function gitOut(root: string, args: string[]): Promise<string> {
   }
 }
 
+/**
+ * A deploy gate judges every commit it ships, whatever its date: a commit dated after the gate's
+ * clock (a skewed laptop clock) must not fall out of the window and pass unjudged.
+ */
+const ALL_TIME = new Date(8.64e15);
+
 async function decideDeployCtx(
   opts: GateOptions,
   ctx: Extract<GateContext, { kind: 'deploy' }>,
   store: EvidenceStore,
+  early: NonNullable<EarlyGit['deploy']>,
 ): Promise<GateDecision> {
   const envName = ctx.environment.toLowerCase();
-  // git runs while the ledger is read.
-  const resolved = gitOut(opts.root, ['rev-parse', '--verify', '--end-of-options', `${ctx.commit}^{commit}`]);
-  resolved.catch(() => {}); // awaited below
   // The previous deploy to this environment: look back a week, then further only when needed.
   let prev: RecordedEvidence['deployments'][number] | undefined;
   for (const days of [7, 90, 730, null]) {
@@ -271,14 +324,12 @@ async function decideDeployCtx(
     if (prev) break;
   }
 
-  // The commits being shipped: reachable from the deployed commit and not from the previous deploy.
-  const commit = (await resolved).trim();
-  const range = prev ? [commit, `^${prev.commit}`] : [commit];
-  const prevTime = prev ? gitOut(opts.root, ['log', '-1', '--format=%ct', prev.commit, '--']) : null;
-  prevTime?.catch(() => {}); // awaited below, when something is shipped
-  const shipped = (await gitOut(opts.root, ['rev-list', '--first-parent', ...range, '--']))
-    .split('\n')
-    .filter(Boolean);
+  early.shippedBefore(prev ? [prev.commit] : []);
+  const commit = await early.commit;
+  const git = await early.history;
+  if (isUnavailable(git)) throw new UsageError(`cannot read the history of ${short(commit)}: ${git.reason}`);
+  // The changes shipped: the first-parent line of what the deploy adds.
+  const shipped = git.commits.filter((c) => c.firstParent).map((c) => c.sha);
   if (shipped.length === 0)
     return {
       context: 'deploy',
@@ -291,19 +342,6 @@ async function decideDeployCtx(
       ],
       offending: [],
     };
-  // Read history only as far back as the previous deploy (a day of margin for clock skew).
-  const historySince = prevTime ? new Date(Number((await prevTime).trim()) * 1000 - DAY) : null;
-  // Only a deploy reads history: the git source is loaded for it alone.
-  const { collectGit } = await import('../sources/git/index.js');
-  const git = await collectGit({
-    root: opts.root,
-    since: historySince,
-    until: opts.now,
-    config: opts.config,
-    progress: () => {},
-    branch: commit,
-  });
-  if (isUnavailable(git)) throw new UsageError(`cannot read the history of ${short(commit)}: ${git.reason}`);
 
   const shippedSet = new Set(shipped);
   const bySha = new Map(git.commits.map((c) => [c.sha, c]));
@@ -348,7 +386,7 @@ async function decideDeployCtx(
     config: opts.config,
     now: opts.now,
     since: null,
-    until: opts.now,
+    until: ALL_TIME,
     ...(opts.ci.repository ? { repository: opts.ci.repository } : {}),
   });
   return decideDeploy(pop, shipped, commit, ctx.environment);

@@ -13,24 +13,50 @@ export { stripCredentials } from './remotes.js';
 const PROGRESS_EVERY = 5000;
 
 /**
+ * Commits to read instead of a branch: from `tip` (a verified commit SHA; `ctx.branch` names it
+ * in messages), leaving out everything reachable from `exclude` (a deploy gate reads exactly
+ * what a deploy ships, as `git log tip ^previous`). The refs are then not read at all.
+ */
+export interface HistoryRange {
+  /** Promises are awaited while the repository is identified (its git processes run meanwhile). */
+  tip: string | Promise<string>;
+  exclude?: readonly string[] | Promise<readonly string[]>;
+}
+
+/**
  * Reads the assessed branch's history in the window from one streaming `git log`, and
  * classifies each commit by how it reached the branch (see `CommitKind`).
  */
-export async function collectGit(ctx: SourceContext): Promise<GitHistory | Unavailable> {
+export async function collectGit(
+  ctx: SourceContext,
+  range?: HistoryRange,
+): Promise<GitHistory | Unavailable> {
   try {
-    return await readHistory(ctx);
+    return await readHistory(ctx, range);
   } catch (err) {
     if (err instanceof RepoProblem || err instanceof GitNotFoundError) return unavailable(err.message);
     throw err;
   }
 }
 
-async function readHistory(ctx: SourceContext): Promise<GitHistory> {
+async function readHistory(ctx: SourceContext, range: HistoryRange | undefined): Promise<GitHistory> {
+  if (range) {
+    const [repo, tip, exclude] = await Promise.all([readRepo(ctx.root), range.tip, range.exclude ?? []]);
+    return readTarget(ctx, repo, { branch: ctx.branch ?? tip, detached: false, tip }, exclude);
+  }
   // The refs are read while the repository is identified (one round of git processes less).
   const refs = readRefs(ctx.root);
   refs.catch(() => {}); // not a repository: readRepo says so
   const repo = await readRepo(ctx.root);
-  const target = await resolveTarget(repo.root, ctx.branch, refs);
+  return readTarget(ctx, repo, await resolveTarget(repo.root, ctx.branch, refs));
+}
+
+async function readTarget(
+  ctx: SourceContext,
+  repo: Awaited<ReturnType<typeof readRepo>>,
+  target: Awaited<ReturnType<typeof resolveTarget>>,
+  exclude: readonly string[] = [],
+): Promise<GitHistory> {
   const history: GitHistory = {
     root: repo.root,
     branch: target.branch,
@@ -48,6 +74,7 @@ async function readHistory(ctx: SourceContext): Promise<GitHistory> {
   const { commits, stderr } = await readLog(
     repo.root,
     target.tip,
+    exclude,
     origin ? webBase(origin.url) : undefined,
     ctx,
   );
@@ -64,6 +91,7 @@ async function readHistory(ctx: SourceContext): Promise<GitHistory> {
 async function readLog(
   root: string,
   tip: string,
+  exclude: readonly string[],
   web: string | undefined,
   ctx: SourceContext,
 ): Promise<{ commits: Commit[]; stderr: string }> {
@@ -81,7 +109,7 @@ async function readLog(
     read += 1;
     if (read % PROGRESS_EVERY === 0) ctx.progress(`git: ${read} commits read`);
   };
-  const { code, stderr } = await streamGitRecords(logArgs(tip, ctx.since), root, onRecord, () =>
+  const { code, stderr } = await streamGitRecords(logArgs(tip, ctx.since, exclude), root, onRecord, () =>
     ctx.historyStarted?.(),
   );
   if (code !== 0) {

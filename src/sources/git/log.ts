@@ -30,7 +30,7 @@ const FIELDS = 14;
  * branch called `--output=x` cannot become an option). `--since` stops the walk at the window
  * edge; `until` is applied afterwards so the first-parent line can still be followed from the tip.
  */
-export function logArgs(tip: string, since: Date | null): string[] {
+export function logArgs(tip: string, since: Date | null, exclude: readonly string[] = []): string[] {
   const args = [
     '-c',
     'log.showSignature=false',
@@ -41,7 +41,7 @@ export function logArgs(tip: string, since: Date | null): string[] {
     `--format=${LOG_FORMAT}`,
   ];
   if (since) args.push(`--since=@${Math.floor(since.getTime() / 1000)}`);
-  args.push(tip, '--');
+  args.push(tip, ...exclude.map((sha) => `^${sha}`), '--');
   return args;
 }
 
