@@ -62,4 +62,20 @@ describe('deploy gate', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`nothing new to ship: ${sha.a.slice(0, 7)}`);
   });
+
+  it('says so when the previous deploy is not in the checkout', async () => {
+    const unknown = 'deadbeef'.repeat(5);
+    const recorded = await cli(
+      ['record', 'deployment', '--env', 'staging', '--commit', unknown],
+      '2026-01-06T15:00:00Z',
+    );
+    expect(recorded.code).toBe(0);
+    const r = await cli(
+      ['gate', '--context', 'deploy', '--env', 'staging', '--commit', sha.c],
+      '2026-01-06T16:00:00Z',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`the previous deploy to staging (deadbee, ledger entry`);
+    expect(r.stderr).toContain('git fetch --unshallow');
+  });
 });

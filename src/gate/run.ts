@@ -327,7 +327,15 @@ async function decideDeployCtx(
   early.shippedBefore(prev ? [prev.commit] : []);
   const commit = await early.commit;
   const git = await early.history;
-  if (isUnavailable(git)) throw new UsageError(`cannot read the history of ${short(commit)}: ${git.reason}`);
+  if (isUnavailable(git)) {
+    if (prev && git.reason.includes(`bad object ${prev.commit}`))
+      throw new UsageError(
+        `the previous deploy to ${ctx.environment} (${short(prev.commit)}, ledger entry ${prev.ref.index}) is not ` +
+          'in this checkout, so what this deploy ships cannot be told: fetch the full history ' +
+          '(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)',
+      );
+    throw new UsageError(`cannot read the history of ${short(commit)}: ${git.reason}`);
+  }
   // The changes shipped: the first-parent line of what the deploy adds.
   const shipped = git.commits.filter((c) => c.firstParent).map((c) => c.sha);
   if (shipped.length === 0)
