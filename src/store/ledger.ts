@@ -215,21 +215,22 @@ function summariesQuery(db: Db, q: WindowQuery, first: number, last: number) {
   return query.orderBy('seq');
 }
 
+/** An entry's own columns, as the queries joining `ledger_entries as e` select them. */
+const ENTRY_COLUMNS = [
+  'e.seq',
+  'e.leaf_hash',
+  'e.payload_sha256',
+  'e.predicate_type',
+  'e.recorded_at',
+] as const;
+
 /** Entries with their payload (null once pruned) and prune marker (null unless pruned). */
 function fullEntries(db: Db) {
   return db
     .selectFrom('ledger_entries as e')
     .leftJoin('ledger_payloads as p', 'p.seq', 'e.seq')
     .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
-    .select([
-      'e.seq',
-      'e.leaf_hash',
-      'e.payload_sha256',
-      'e.predicate_type',
-      'e.recorded_at',
-      'p.envelope',
-      'x.prune_seq',
-    ]);
+    .select([...ENTRY_COLUMNS, 'p.envelope', 'x.prune_seq']);
 }
 
 function reader(db: Db): LedgerReader {
@@ -279,14 +280,7 @@ function reader(db: Db): LedgerReader {
       let query = db
         .selectFrom('ledger_entries as e')
         .innerJoin('ledger_payloads as p', 'p.seq', 'e.seq')
-        .select([
-          'e.seq',
-          'e.leaf_hash',
-          'e.payload_sha256',
-          'e.predicate_type',
-          'e.recorded_at',
-          'p.envelope',
-        ])
+        .select([...ENTRY_COLUMNS, 'p.envelope'])
         .where('e.predicate_type', 'in', q.predicateTypes);
       if (q.since !== undefined) query = query.where('e.recorded_at', '>=', q.since);
       if (q.until !== undefined) query = query.where('e.recorded_at', '<', q.until);
@@ -301,15 +295,7 @@ function reader(db: Db): LedgerReader {
         .leftJoin('ledger_summaries as s', (join) =>
           join.onRef('s.seq', '=', 'e.seq').on('s.version', '=', q.version),
         )
-        .select([
-          'e.seq',
-          'e.leaf_hash',
-          'e.payload_sha256',
-          'e.predicate_type',
-          'e.recorded_at',
-          's.version',
-          's.summary',
-        ])
+        .select([...ENTRY_COLUMNS, 's.version', 's.summary'])
         .where('x.seq', 'is', null)
         .where('e.predicate_type', 'in', q.predicateTypes);
       if (q.since !== undefined) query = query.where('e.recorded_at', '>=', q.since);
