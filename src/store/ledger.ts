@@ -454,7 +454,7 @@ function reader(db: Db): LedgerReader {
       db
         .selectFrom('ledger_entries as e')
         .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
-        .select(['e.seq', 'e.leaf_hash', 'e.payload_sha256', 'e.predicate_type', 'e.recorded_at'])
+        .select([...ENTRY_COLUMNS])
         .where('x.seq', 'is', null)
         .where('e.recorded_at', '<', before)
         .where('e.seq', '>', afterSeq)
