@@ -1,5 +1,6 @@
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -18,7 +19,8 @@ import { parsePublicKey, publicKeyPem, type PublicKey } from './keys.js';
 import { latestCheckpoint, makeCheckpoint, statementBlobDigests, type LedgerContext } from './ledger.js';
 import { keyOf, leafHash, subtreeBlocks, type HashKey, type HashReader } from './merkle.js';
 import { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proofs.js';
-import { parseStatement, sha256 } from './statement.js';
+import { parseStatement, PREDICATE_TYPES, sha256, type Statement } from './statement.js';
+import { verifyLedger } from './verify.js';
 
 /**
  * Export layout (documented in docs/evidence.md) — everything an auditor needs, no database:
@@ -30,6 +32,7 @@ import { parseStatement, sha256 } from './statement.js';
  *   entries/<seq>.dsse.json           DSSE envelope, the exact leaf bytes: leaf = SHA-256(0x00 ‖ file)
  *   proofs/<seq>.json                 RFC 9162 inclusion proof of the entry in checkpoint.txt
  *   pruned.json                       entries in range whose payload was pruned: seq, leaf hash, proof
+ *                                     (the signed prune statement of each is exported too, in entries/)
  *   blobs/sha256/<hex>                raw material, redacted, uncompressed: name = SHA-256(file)
  *   checkpoints/<size>.txt            earlier signed checkpoints of the log …
  *   consistency/<size>.json           … each with an RFC 9162 consistency proof to checkpoint.txt
@@ -57,6 +60,8 @@ export interface ExportManifest {
   pruned: number;
   blobs: number;
   checkpoints: number[];
+  /** Prune statements outside [from, to] exported because they explain a pruned entry in it. */
+  pruneStatements?: number[];
   keyId: string;
   exportedAt: string;
   tool: { name: 'greenlight'; version: string };
@@ -107,6 +112,17 @@ function assertEmptyTarget(out: string): void {
 export async function exportLedger(ctx: LedgerContext, opts: ExportOptions): Promise<ExportManifest> {
   const out = path.resolve(opts.out);
   assertEmptyTarget(out);
+  // Never export (or re-sign a checkpoint over) a ledger that `ledger verify` rejects: an
+  // export of a damaged log would verify offline and hide the damage.
+  const verified = await verifyLedger(ctx);
+  if (!verified.ok) {
+    const first = verified.firstBad;
+    throw new LedgerIntegrityError(
+      `the ledger does not verify (${first ? `${first.seq === null ? '' : `entry ${first.seq}: `}${first.message}` : 'see `greenlight ledger verify`'}` +
+        `${verified.issueCount > 1 ? `, and ${verified.issueCount - 1} more` : ''}); nothing was exported. ` +
+        'Run `greenlight ledger verify` to see every issue',
+    );
+  }
   const cp: Checkpoint | null = ctx.signer ? await makeCheckpoint(ctx) : await latestCheckpoint(ctx);
   if (!cp || cp.treeSize === 0) {
     throw new UsageError(
@@ -186,6 +202,27 @@ export async function exportLedger(ctx: LedgerContext, opts: ExportOptions): Pro
     }
     writeFileSync(path.join(tmp, 'pruned.json'), `${JSON.stringify(pruned, null, 2)}\n`);
 
+    // The signed prune statements that explain the pruned entries go with them, even from outside
+    // the range: an offline verifier accepts a missing entry only when one of them lists it.
+    const outside = [...new Set(pruned.map((p) => p.pruneSeq as number))].filter((s) => s < from || s > to);
+    for (const row of await ctx.store.ledger.entriesBySeq(outside)) {
+      if (!row.envelope || !leafHash(row.envelope).equals(row.leaf_hash)) {
+        throw new LedgerIntegrityError(
+          `entry ${row.seq}: the prune statement is missing or altered; run \`greenlight ledger verify\``,
+        );
+      }
+      const proof = await inclusionProof(row.seq, size, read);
+      const name = pad(row.seq);
+      writeFileSync(path.join(tmp, 'entries', `${name}.dsse.json`), row.envelope);
+      const file: InclusionFile = {
+        leafIndex: row.seq,
+        treeSize: size,
+        leafHash: row.leaf_hash.toString('hex'),
+        hashes: proof.map((h) => h.toString('hex')),
+      };
+      writeFileSync(path.join(tmp, 'proofs', `${name}.json`), `${JSON.stringify(file, null, 2)}\n`);
+    }
+
     const digests = [...blobDigests];
     for (let i = 0; i < digests.length; i += 200) {
       const part = digests.slice(i, i + 200);
@@ -230,6 +267,7 @@ export async function exportLedger(ctx: LedgerContext, opts: ExportOptions): Pro
       pruned: pruned.length,
       blobs: digests.length,
       checkpoints: older,
+      ...(outside.length ? { pruneStatements: outside.sort((a, b) => a - b) } : {}),
       keyId: key.keyId,
       exportedAt: ctx.now().toISOString(),
       tool: { name: 'greenlight', version: toolVersion() },
@@ -311,18 +349,73 @@ const hexList = (v: unknown): Buffer[] | null =>
     ? v.map((h: string) => Buffer.from(h, 'hex'))
     : null;
 
-/** Checks an export folder with no database: signatures, proofs, blobs, completeness of the range. */
+/**
+ * Every file of an export folder ('/'-separated, relative). A symbolic link (or anything but a
+ * plain file or folder) anywhere in it is refused before a byte is read: a link could make the
+ * verifier read, and vouch for, files from outside the export.
+ */
+function listExport(root: string): Set<string> {
+  const files = new Set<string>();
+  const walk = (rel: string) => {
+    for (const d of readdirSync(rel ? path.join(root, rel) : root, { withFileTypes: true })) {
+      const name = rel ? `${rel}/${d.name}` : d.name;
+      // lstat as well: some file systems do not report the type in the listing.
+      const plain = !d.isSymbolicLink() && (d.isFile() || d.isDirectory());
+      if (!plain || lstatSync(path.join(root, name)).isSymbolicLink()) {
+        throw new LedgerIntegrityError(
+          `${path.join(root, name)}: ${d.isSymbolicLink() ? 'a symbolic link' : 'not a plain file'} in the ` +
+            'export; refused (an export holds only plain files and folders)',
+        );
+      }
+      if (d.isDirectory()) walk(name);
+      else files.add(name);
+    }
+  };
+  walk('');
+  return files;
+}
+
+type PrunedRecord = InclusionFile & { pruneSeq: number | null };
+
+/** The `[from, to)` ranges a prune statement lists (its `entries`). */
+function prunedRanges(predicate: Record<string, unknown>): [number, number][] {
+  return Array.isArray(predicate.entries)
+    ? predicate.entries.filter(
+        (r): r is [number, number] =>
+          Array.isArray(r) && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]),
+      )
+    : [];
+}
+
+/**
+ * Checks an export folder with no database: signatures, proofs, blobs, completeness of the
+ * range (each missing entry must be listed by a signed prune statement in the export), and that
+ * the folder holds nothing else (no link, no file the export does not account for).
+ */
 export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): ExportVerifyReport {
   const root = path.resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${dir}: no such folder`);
-  const manifest = readJson<ExportManifest>(path.join(root, 'manifest.json'), 'manifest.json');
+  const files = listExport(root);
+  const used = new Set<string>();
+  /** The absolute path of a file of the export, which is then accounted for. */
+  const at = (rel: string): string => {
+    const abs = path.resolve(root, rel);
+    const back = path.relative(root, abs);
+    if (back === '' || back.startsWith('..') || path.isAbsolute(back)) {
+      throw new LedgerIntegrityError(`${rel}: a path that leaves the export folder ${root}; refused`);
+    }
+    used.add(rel);
+    return abs;
+  };
+  const manifest = readJson<ExportManifest>(at('manifest.json'), 'manifest.json');
   if (manifest.format !== EXPORT_FORMAT) {
     throw new LedgerIntegrityError(
       `manifest.json: format "${String(manifest.format)}" is not ${EXPORT_FORMAT}`,
     );
   }
-  const keyFile = path.join(root, 'key', 'ledger.pub');
-  if (!existsSync(keyFile)) throw new LedgerIntegrityError(`key/ledger.pub is missing from the export`);
+  if (!files.has('key/ledger.pub'))
+    throw new LedgerIntegrityError(`key/ledger.pub is missing from the export`);
+  const keyFile = at('key/ledger.pub');
   let key = parsePublicKey(readFileSync(keyFile, 'utf8'), keyFile);
   let keyPinned = false;
   if (opts.key) {
@@ -345,9 +438,9 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
     keyPinned = true;
   }
   const origin = opts.origin ?? manifest.origin;
-  const cpFile = path.join(root, 'checkpoint.txt');
-  if (!existsSync(cpFile)) throw new LedgerIntegrityError('checkpoint.txt is missing from the export');
-  const cp = openCheckpoint(readFileSync(cpFile, 'utf8'), origin, [key], 'checkpoint.txt');
+  if (!files.has('checkpoint.txt'))
+    throw new LedgerIntegrityError('checkpoint.txt is missing from the export');
+  const cp = openCheckpoint(readFileSync(at('checkpoint.txt'), 'utf8'), origin, [key], 'checkpoint.txt');
   if (manifest.origin !== origin) {
     throw new LedgerIntegrityError(
       `manifest.json: origin "${manifest.origin}" is not "${origin}" (an export of another log)`,
@@ -368,16 +461,37 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
       `manifest.json: range ${from}..${to} is not within the checkpoint's ${cp.treeSize} entries`,
     );
   }
+  // The manifest's checkpoint sizes name files: numbers only, so no path can leave the folder.
+  const sizes: unknown = manifest.checkpoints ?? [];
+  if (
+    !Array.isArray(sizes) ||
+    !sizes.every((n) => Number.isSafeInteger(n) && (n as number) > 0 && (n as number) < cp.treeSize)
+  ) {
+    throw new LedgerIntegrityError(
+      `manifest.json: "checkpoints" must list earlier tree sizes (whole numbers below ${cp.treeSize}), ` +
+        `not ${JSON.stringify(sizes).slice(0, 200)}; refused`,
+    );
+  }
 
   const issues: { seq: number | null; message: string }[] = [];
   const issue = (seq: number | null, message: string) => issues.push({ seq, message });
-  const prunedList = readJson<(InclusionFile & { pruneSeq: number | null })[]>(
-    path.join(root, 'pruned.json'),
-    'pruned.json',
-  );
-  const pruned = new Map(prunedList.map((p) => [p.leafIndex, p]));
+  const prunedList = readJson<unknown>(at('pruned.json'), 'pruned.json');
+  if (!Array.isArray(prunedList)) throw new LedgerIntegrityError('pruned.json: not a list of pruned entries');
+  const pruned = new Map<number, PrunedRecord>();
+  for (const p of prunedList as PrunedRecord[]) {
+    const seq = (p as Partial<PrunedRecord> | null)?.leafIndex;
+    if (!Number.isSafeInteger(seq) || (seq as number) < from || (seq as number) > to) {
+      issue(
+        null,
+        `pruned.json: a record for ${JSON.stringify(seq)}, which is not an entry of ${from}..${to}`,
+      );
+    } else if (pruned.has(seq as number)) issue(seq as number, `pruned.json lists entry ${seq} twice`);
+    else pruned.set(seq as number, p);
+  }
   const trusted = new Map([[key.keyId, key]]);
   const blobs = new Set<string>();
+  /** Entries of the export whose file, proof, signature and blobs all check out. */
+  const verified = new Map<number, Statement>();
   let entries = 0;
 
   const checkProof = (seq: number, leaf: Buffer, file: InclusionFile | undefined) => {
@@ -391,46 +505,34 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
     }
   };
 
-  for (let seq = from; seq <= to; seq++) {
+  const checkEntry = (seq: number) => {
     const name = pad(seq);
-    const entryFile = path.join(root, 'entries', `${name}.dsse.json`);
-    if (!existsSync(entryFile)) {
-      const p = pruned.get(seq);
-      if (!p) {
-        issue(
-          seq,
-          `entry ${seq} is missing from the export (neither entries/${name}.dsse.json nor pruned.json)`,
-        );
-        continue;
-      }
-      if (!/^[0-9a-f]{64}$/.test(p.leafHash)) issue(seq, `pruned entry ${seq}: malformed leaf hash`);
-      else checkProof(seq, Buffer.from(p.leafHash, 'hex'), p);
-      continue;
-    }
-    entries++;
-    const bytes = readFileSync(entryFile);
+    const before = issues.length;
+    const bytes = readFileSync(at(`entries/${name}.dsse.json`));
     const leaf = leafHash(bytes);
     let proofFile: InclusionFile | undefined;
+    const proofRel = `proofs/${name}.json`;
     try {
-      proofFile = JSON.parse(
-        readFileSync(path.join(root, 'proofs', `${name}.json`), 'utf8'),
-      ) as InclusionFile;
+      proofFile = files.has(proofRel)
+        ? (JSON.parse(readFileSync(at(proofRel), 'utf8')) as InclusionFile)
+        : undefined;
     } catch {
       proofFile = undefined;
     }
     checkProof(seq, leaf, proofFile);
+    let statement: Statement | null = null;
     try {
       const env = parseEnvelope(bytes, `entry ${seq}`);
       const payload = envelopePayload(env);
       const problem = checkEnvelopeSignature(env, payload, trusted);
       if (problem) issue(seq, `entry ${seq}: ${problem}`);
-      const statement = parseStatement(JSON.parse(payload.toString('utf8')), `entry ${seq}`);
+      statement = parseStatement(JSON.parse(payload.toString('utf8')), `entry ${seq}`);
       for (const d of statementBlobDigests(statement)) {
-        const blobFile = path.join(root, 'blobs', 'sha256', d);
-        if (!existsSync(blobFile)) {
+        const rel = `blobs/sha256/${d}`;
+        if (!files.has(rel)) {
           issue(seq, `entry ${seq}: blob sha256:${d} is missing from the export`);
         } else if (!blobs.has(d)) {
-          if (!sha256(readFileSync(blobFile)).equals(Buffer.from(d, 'hex'))) {
+          if (!sha256(readFileSync(at(rel))).equals(Buffer.from(d, 'hex'))) {
             issue(seq, `blob sha256:${d} does not match its digest (altered)`);
           }
           blobs.add(d);
@@ -439,24 +541,81 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
     } catch (err) {
       issue(seq, err instanceof Error ? err.message : String(err));
     }
+    if (statement && issues.length === before) verified.set(seq, statement);
+  };
+
+  const missingPayloads: number[] = [];
+  for (let seq = from; seq <= to; seq++) {
+    const name = pad(seq);
+    const p = pruned.get(seq);
+    if (files.has(`entries/${name}.dsse.json`)) {
+      entries++;
+      checkEntry(seq);
+      if (p) issue(seq, `entry ${seq}: listed in pruned.json, but its entry file is in the export`);
+      continue;
+    }
+    if (!p) {
+      issue(
+        seq,
+        `entry ${seq} is missing from the export (neither entries/${name}.dsse.json nor pruned.json)`,
+      );
+      continue;
+    }
+    if (typeof p.leafHash !== 'string' || !/^[0-9a-f]{64}$/.test(p.leafHash))
+      issue(seq, `pruned entry ${seq}: malformed leaf hash`);
+    else checkProof(seq, Buffer.from(p.leafHash, 'hex'), p);
+    missingPayloads.push(seq);
+  }
+
+  // A pruned entry is accepted only when a signed prune statement in the export lists it — the
+  // rule `greenlight ledger verify` applies to prune records (a `pruned.json` line alone is not
+  // evidence: anyone can write one). Prune statements outside the range come with the export.
+  for (const seq of missingPayloads) {
+    const ps = (pruned.get(seq) as PrunedRecord).pruneSeq;
+    if (!Number.isSafeInteger(ps) || (ps as number) < 0 || (ps as number) >= cp.treeSize) {
+      issue(
+        seq,
+        `entry ${seq} is missing from the export and pruned.json names no prune statement for it ` +
+          `(pruneSeq ${JSON.stringify(ps)}): an entry may only be left out when a signed prune statement lists it`,
+      );
+      continue;
+    }
+    const pruneSeq = ps as number;
+    if (!verified.has(pruneSeq) && (pruneSeq < from || pruneSeq > to)) {
+      if (files.has(`entries/${pad(pruneSeq)}.dsse.json`)) checkEntry(pruneSeq);
+    }
+    const st = verified.get(pruneSeq);
+    if (!st) {
+      issue(
+        seq,
+        `entry ${seq} is missing from the export: its prune statement (entry ${pruneSeq}) is not in the export or does not verify`,
+      );
+    } else if (st.predicateType !== PREDICATE_TYPES.prune) {
+      issue(seq, `entry ${seq} is missing from the export: entry ${pruneSeq} is not a prune statement`);
+    } else if (pruneSeq <= seq || !prunedRanges(st.predicate).some(([a, b]) => seq >= a && seq < b)) {
+      issue(
+        seq,
+        `entry ${seq} is missing from the export: the prune statement (entry ${pruneSeq}) does not list it`,
+      );
+    }
   }
 
   let checkpoints = 0;
   const older = new Map<number, Buffer>();
-  for (const size of manifest.checkpoints ?? []) {
+  for (const size of sizes as number[]) {
     try {
-      const old = openCheckpoint(
-        readFileSync(path.join(root, 'checkpoints', `${size}.txt`), 'utf8'),
-        origin,
-        [key],
-        `checkpoints/${size}.txt`,
-      );
-      const proof = readJson<{ fromSize: number; toSize: number; hashes: unknown }>(
-        path.join(root, 'consistency', `${size}.json`),
-        `consistency/${size}.json`,
-      );
+      const cpRel = `checkpoints/${size}.txt`;
+      if (!files.has(cpRel)) throw new LedgerIntegrityError(`${cpRel} is missing from the export`);
+      const old = openCheckpoint(readFileSync(at(cpRel), 'utf8'), origin, [key], cpRel);
+      const proofRel = `consistency/${size}.json`;
+      if (!files.has(proofRel)) throw new LedgerIntegrityError(`${proofRel} is missing from the export`);
+      const proof = readJson<{ fromSize: number; toSize: number; hashes: unknown }>(at(proofRel), proofRel);
       const hashes = hexList(proof.hashes);
-      if (!hashes || !verifyConsistency(old.treeSize, cp.treeSize, old.rootHash, cp.rootHash, hashes)) {
+      if (
+        old.treeSize !== size ||
+        !hashes ||
+        !verifyConsistency(old.treeSize, cp.treeSize, old.rootHash, cp.rootHash, hashes)
+      ) {
         issue(null, `checkpoints/${size}.txt is not consistent with checkpoint.txt (the log was rewritten)`);
       } else {
         checkpoints++;
@@ -464,6 +623,26 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
       }
     } catch (err) {
       issue(null, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  // The key's other forms, for tooling without greenlight: they must name the same key.
+  const keyForms: [string, string][] = [
+    ['key/key-id.txt', `${key.keyId}\n`],
+    ['key/note-verifier.txt', `${noteVerifierKey(origin, key.raw)}\n`],
+  ];
+  for (const [rel, want] of keyForms) {
+    if (files.has(rel) && readFileSync(at(rel), 'utf8') !== want)
+      issue(null, `${rel} does not match key/ledger.pub`);
+  }
+  if (files.has('README.txt')) used.add('README.txt'); // prose for the reader; nothing rests on it
+
+  for (const rel of [...files].sort()) {
+    if (!used.has(rel)) {
+      issue(
+        null,
+        `${rel}: a file the export does not account for (not named by its manifest, range or statements); refused`,
+      );
     }
   }
 
