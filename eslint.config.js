@@ -11,6 +11,8 @@ export default tseslint.config(
       'schema/**',
       '.greenlight/**',
       'bench/.work/**',
+      // The committed bundle of src/ the GitHub Action runs (scripts/build-action.mjs).
+      'action/**',
     ],
   },
   js.configs.recommended,
