@@ -29,6 +29,7 @@ import {
   type HashReader,
 } from './merkle.js';
 import { consistencyProof, inclusionProof, verifyConsistency } from './proofs.js';
+import { holdsSecret, redactJson } from '../redact/index.js';
 import { createRedactor, type Redactor } from './redact.js';
 import {
   canonicalJson,
@@ -197,7 +198,23 @@ export function requireSigner(ctx: LedgerContext): Signer {
   return ctx.signer;
 }
 
-/** Validates statements, redacts and stores their blobs' bytes in memory, signs, hashes. */
+/**
+ * A statement with every secret masked (`src/redact/`): the subjects' names and every string of
+ * the predicate, keys included; never a digest. Nothing is signed before it went through here.
+ */
+export function redactStatement(statement: Statement): Statement {
+  const subject = redactJson(statement.subject.map((s) => s.name));
+  const predicate = redactJson(statement.predicate);
+  if (predicate === statement.predicate && subject.every((n, i) => n === statement.subject[i]!.name))
+    return statement;
+  return {
+    ...statement,
+    subject: statement.subject.map((s, i) => ({ ...s, name: subject[i]! })),
+    predicate,
+  };
+}
+
+/** Validates statements, redacts them and their blobs, keeps the blobs' bytes in memory, signs, hashes. */
 export async function prepareEntries(ctx: LedgerContext, items: RecordItem[]): Promise<PreparedEntry[]> {
   const signer = requireSigner(ctx);
   const statements: Statement[] = [];
@@ -215,7 +232,13 @@ export async function prepareEntries(ctx: LedgerContext, items: RecordItem[]): P
     statements.push(statement);
     blobsPerItem.push(blobs);
   }
-  const payloads = statements.map(statementBytes);
+  // One look at each statement's canonical bytes; only one that holds a secret is walked field by field.
+  const payloads = statements.map((st, i) => {
+    const bytes = statementBytes(st);
+    if (!holdsSecret(bytes.toString('utf8'))) return bytes;
+    statements[i] = redactStatement(st);
+    return statementBytes(statements[i]);
+  });
   const envelopes = await signEnvelopes(payloads, signer);
   return envelopes.map((env, i) => {
     const bytes = serializeEnvelope(env);
