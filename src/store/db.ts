@@ -6,17 +6,18 @@ import {
   fsyncSync,
   fstatSync,
   linkSync,
-  mkdirSync,
   openSync,
   readSync,
   rmSync,
+  statSync,
 } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type pgTypes from 'pg';
 import { LedgerIntegrityError, SourceError, UsageError } from '../errors.js';
-import { migrationProvider, type Dialect } from './migrations.js';
+import { ensurePrivateDir, STATE_DIR, tightenFile, tightenStateDir } from '../private-files.js';
+import { MIGRATION_META_PREFIX, MIGRATION_TABLES, migrationProvider, type Dialect } from './migrations.js';
 import type { StoreDatabase } from './schema.js';
 
 /** `PRAGMA application_id` of a greenlight database: "GLNT". Anything else at the path is foreign. */
@@ -41,29 +42,95 @@ export interface ConnectOptions {
 
 /** `postgres://…` opens PostgreSQL, `sqlite:PATH` (or none) the embedded file. */
 export async function connect(opts: ConnectOptions): Promise<Connection> {
+  const fromEnv = opts.url === undefined;
   const url = opts.url ?? process.env.GREENLIGHT_DATABASE_URL;
   const create = opts.create ?? true;
-  if (url && /^postgres(ql)?:\/\//i.test(url)) return connectPostgres(url, create);
-  let file = path.resolve(opts.root, DEFAULT_DB_FILE);
-  if (url) {
-    const m = /^(?:sqlite|file):(?:\/\/)?(.+)$/i.exec(url);
-    if (!m?.[1]) {
-      throw new UsageError(
-        `GREENLIGHT_DATABASE_URL must start with postgres:// or sqlite: (got "${redactUrl(url)}")`,
-      );
-    }
-    file = path.resolve(opts.root, m[1]);
-  }
-  return connectSqlite(file, create);
+  const target = parseDatabaseUrl(url, opts.root, fromEnv ? 'GREENLIGHT_DATABASE_URL' : 'the database URL');
+  return target.dialect === 'postgres'
+    ? connectPostgres(target.url, target.schema, create, redactUrl(url as string))
+    : connectSqlite(target.file, create, target.name);
 }
 
+export type DatabaseTarget =
+  | { dialect: 'postgres'; url: URL; schema: string | null }
+  | { dialect: 'sqlite'; file: string; name: string | null };
+
+const POSTGRES_FORM = 'postgres://USER:PASSWORD@HOST:PORT/DATABASE';
+
+/**
+ * Where the ledger lives, from a database URL (or none: `.greenlight/greenlight.db` under `root`).
+ * A malformed URL is a usage error naming `name` (the variable it came from); the message never
+ * shows a password.
+ */
+export function parseDatabaseUrl(
+  url: string | undefined,
+  root: string,
+  name = 'GREENLIGHT_DATABASE_URL',
+): DatabaseTarget {
+  if (!url) return { dialect: 'sqlite', file: path.resolve(root, DEFAULT_DB_FILE), name: null };
+  if (/^postgres(ql)?:\/\//i.test(url)) return parsePostgresUrl(url, name);
+  const m = /^(?:sqlite|file):(?:\/\/)?(.+)$/i.exec(url);
+  if (m?.[1]) return { dialect: 'sqlite', file: path.resolve(root, m[1]), name };
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+  throw new UsageError(
+    `${name} must be ${POSTGRES_FORM} or sqlite:PATH ` +
+      (scheme ? `(got a ${scheme}: URL: ${redactUrl(url)})` : '(got something that is not a URL; not shown)'),
+  );
+}
+
+function parsePostgresUrl(url: string, name: string): DatabaseTarget {
+  const bad = (why: string) =>
+    new UsageError(
+      `${name} is not a usable PostgreSQL URL (${redactUrl(url)}): ${why}; expected ${POSTGRES_FORM}`,
+    );
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw bad('it does not parse (is the port a number from 1 to 65535, and the host not empty?)');
+  }
+  if (parsed.port === '0') throw bad('port 0');
+  if (!parsed.hostname && !parsed.searchParams.get('host')) throw bad('no host');
+  for (const [part, value] of [
+    ['user name', parsed.username],
+    ['password', parsed.password],
+    ['database name', parsed.pathname],
+  ] as const) {
+    try {
+      decodeURIComponent(value);
+    } catch {
+      throw bad(`the ${part} has a malformed %-escape`);
+    }
+  }
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new UsageError(`schema "${schema}" in ${name} must be a lower-case SQL identifier`);
+  }
+  return { dialect: 'postgres', url: parsed, schema };
+}
+
+/**
+ * The URL with the password of its user information hidden. The user information runs to the
+ * last "@" (a password may hold an unescaped "@" or "/"), so no part of a password shows even in
+ * a URL that does not parse.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]*):([^@]*)@/, '//$1:***@');
+  const start = url.indexOf('://');
+  const at = url.lastIndexOf('@');
+  if (start < 0 || at < start) return url;
+  const userinfo = url.slice(start + 3, at);
+  const colon = userinfo.indexOf(':');
+  if (colon < 0) return url;
+  return `${url.slice(0, start + 3)}${userinfo.slice(0, colon)}:***@${url.slice(at + 1)}`;
 }
 
 // ---------------------------------------------------------------- SQLite
 
-async function connectSqlite(file: string, create: boolean): Promise<Connection> {
+async function connectSqlite(file: string, create: boolean, name: string | null): Promise<Connection> {
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new UsageError(`${file} is a folder, not a ledger database file${name ? ` (from ${name})` : ''}`);
+  }
   if (!existsSync(file)) {
     if (!create) throw new UsageError(`no evidence ledger at ${file}; run \`greenlight init\` first`);
     if (existsSync(`${file}-wal`)) {
@@ -75,6 +142,10 @@ async function connectSqlite(file: string, create: boolean): Promise<Connection>
     await createSqlite(file);
   } else {
     checkSqliteHeader(file);
+    // Owner-only, also for a ledger made before this rule or copied in with a wide mode. SQLite
+    // gives a new -wal/-shm the mode of the database file.
+    if (path.basename(path.dirname(file)) === STATE_DIR) tightenStateDir(path.dirname(file));
+    for (const suffix of ['', '-wal', '-shm']) tightenFile(`${file}${suffix}`);
   }
   let raw: Database.Database;
   try {
@@ -131,10 +202,12 @@ function cachingPrepare(raw: Database.Database, max = 256) {
  * file is never replaced (link fails if the path exists).
  */
 async function createSqlite(file: string): Promise<void> {
-  mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateDir(path.dirname(file));
   const tmp = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     const raw = new Database(tmp);
+    // better-sqlite3 creates the file with the process umask: owner-only before anything is in it.
+    tightenFile(tmp);
     raw.pragma(`application_id = ${SQLITE_APPLICATION_ID}`);
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = FULL');
@@ -217,14 +290,12 @@ export function mapSqliteError(err: unknown, file: string): unknown {
 
 const INT8_OID = 20;
 
-async function connectPostgres(url: string, create: boolean): Promise<Connection> {
-  const parsed = new URL(url);
-  const schema = parsed.searchParams.get('schema');
-  parsed.searchParams.delete('schema');
-  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new UsageError(`schema "${schema}" in the database URL must be a lower-case SQL identifier`);
-  }
-  const location = redactUrl(url);
+async function connectPostgres(
+  parsed: URL,
+  schema: string | null,
+  create: boolean,
+  location: string,
+): Promise<Connection> {
   // Loaded here so SQLite users (and every CI gate on SQLite) never load the driver. pg is
   // CommonJS: required, not import()ed, which the code-cached bundle could not run on Node 20.
   const pg = createRequire(import.meta.url)('pg') as typeof pgTypes;
@@ -315,6 +386,52 @@ async function upToDate(db: Kysely<StoreDatabase>, dialect: Dialect): Promise<bo
   }
 }
 
+/**
+ * Before the Migrator runs over an existing ledger: Kysely's migration table must still list
+ * every migration the ledger ran. Its rows are append-only (migration 0004); if they were
+ * deleted anyway (triggers dropped first), the Migrator would re-run migrations over the
+ * existing tables. That is damage to report (exit 3), never to repair.
+ */
+async function checkMigrationTable(db: Kysely<StoreDatabase>, dialect: Dialect, location: string) {
+  const tables = (
+    dialect === 'sqlite'
+      ? await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(db)
+      : await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
+          WHERE table_schema = current_schema()`.execute(db)
+  ).rows.map((r) => r.name);
+  if (!tables.includes('ledger_meta')) return; // a new database (the Migrator makes it)
+  const want = Object.keys(await migrationProvider(dialect).getMigrations()).sort();
+  const applied = tables.includes(MIGRATION_TABLES[0])
+    ? (await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db)).rows.map(
+        (r) => r.name,
+      )
+    : [];
+  const recorded = (
+    await sql<{
+      key: string;
+    }>`SELECT key FROM ledger_meta WHERE key LIKE ${`${MIGRATION_META_PREFIX}%`}`.execute(db)
+  ).rows.map((r) => r.key.slice(MIGRATION_META_PREFIX.length));
+  const unknown = applied.filter((n) => !want.includes(n));
+  if (unknown.length > 0) {
+    throw new LedgerIntegrityError(
+      `${location}: the ledger was migrated by a newer greenlight (migrations ${unknown.join(', ')}); upgrade greenlight`,
+    );
+  }
+  const gone = [...new Set([...recorded, ...(applied.length ? [] : [want[0] as string])])].filter(
+    (n) => !applied.includes(n),
+  );
+  const gap = applied.some((n, i) => n !== want[i]);
+  if (gone.length > 0 || gap) {
+    const missing = gap ? want.slice(0, applied.length).filter((n) => !applied.includes(n)) : gone;
+    throw new LedgerIntegrityError(
+      `${location}: the ledger's migration table (kysely_migration) no longer lists migration ` +
+        `${missing.join(', ')}, which this ledger ran: its rows were deleted (the table is append-only), ` +
+        'so the database was tampered with or damaged. greenlight does not repair it: restore the database ' +
+        'from a backup, then run `greenlight ledger verify`',
+    );
+  }
+}
+
 async function migrate(
   db: Kysely<StoreDatabase>,
   dialect: Dialect,
@@ -322,6 +439,7 @@ async function migrate(
   schema?: string,
 ): Promise<void> {
   if (dialect === 'sqlite' && (await upToDate(db, dialect))) return;
+  await checkMigrationTable(db, dialect, location);
   // In PostgreSQL, Kysely's bookkeeping tables live in the ledger's schema (not "any schema").
   const migrator = new Migrator({
     db,

@@ -220,6 +220,48 @@ function dropSummariesDdl(dialect: Dialect): string[] {
   ];
 }
 
+/** Kysely's bookkeeping tables: which migrations ran, and its lock row. */
+export const MIGRATION_TABLES = ['kysely_migration', 'kysely_migration_lock'] as const;
+
+/**
+ * The migration tables get the ledger's append-only triggers: deleting a row of
+ * `kysely_migration` would make the next open re-run that migration over the existing tables.
+ * Kysely only ever inserts into them (its SQLite and PostgreSQL adapters lock without writing
+ * to the lock table, and greenlight never migrates down).
+ */
+function protectMigrationsDdl(dialect: Dialect): string[] {
+  return MIGRATION_TABLES.flatMap((table) =>
+    dialect === 'sqlite'
+      ? [
+          `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+           BEGIN SELECT RAISE(ABORT, 'greenlight: ${table} is append-only: UPDATE refused'); END`,
+          `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+           BEGIN SELECT RAISE(ABORT, 'greenlight: ${table} is append-only: DELETE refused'); END`,
+        ]
+      : [
+          `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
+           FOR EACH ROW EXECUTE FUNCTION greenlight_append_only()`,
+          `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
+           FOR EACH STATEMENT EXECUTE FUNCTION greenlight_append_only()`,
+        ],
+  );
+}
+
+/**
+ * `ledger_meta` keys `migration:<name>`: each migration from 0004 on records itself there too
+ * (0004 also records the three before it), so a migration row deleted from Kysely's table is
+ * told from a database that never ran it (see `checkMigrationTable` in db.ts).
+ */
+export const MIGRATION_META_PREFIX = 'migration:';
+
+async function recordMigrations(db: Kysely<unknown>, names: string[]): Promise<void> {
+  for (const name of names) {
+    await sql`INSERT INTO ledger_meta (key, value) VALUES (${MIGRATION_META_PREFIX + name}, 'applied')`.execute(
+      db,
+    );
+  }
+}
+
 export const LEDGER_FORMAT = 'greenlight-ledger/1';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -243,6 +285,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       async up(db: Kysely<unknown>) {
         for (const statement of dropSummariesDdl(dialect)) await sql.raw(statement).execute(db);
         for (const statement of summariesDdl(dialect, 'version-seq')) await sql.raw(statement).execute(db);
+      },
+    },
+    '0004_protect_migrations': {
+      async up(db: Kysely<unknown>) {
+        for (const statement of protectMigrationsDdl(dialect)) await sql.raw(statement).execute(db);
+        await recordMigrations(db, [
+          '0001_ledger',
+          '0002_summaries',
+          '0003_summaries_by_version',
+          '0004_protect_migrations',
+        ]);
       },
     },
   };

@@ -62,7 +62,7 @@ export async function openRaw(url: string): Promise<RawDb> {
       await client.query(numbered(sql), params);
     },
     async dropTriggers() {
-      for (const t of [...LEDGER_TABLES, 'ledger_summaries'])
+      for (const t of [...LEDGER_TABLES, 'ledger_summaries', 'kysely_migration', 'kysely_migration_lock'])
         await client.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
     },
     async close() {
