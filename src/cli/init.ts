@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -59,6 +59,35 @@ exceptions: []
 #    expires: 2027-03-31
 `;
 
+/** Lines of a .gitignore that already keep `.greenlight/` out of git. */
+const IGNORES_STATE = new Set([
+  '.greenlight',
+  '.greenlight/',
+  '/.greenlight',
+  '/.greenlight/',
+  '.greenlight/**',
+  '/.greenlight/**',
+]);
+
+/**
+ * Adds `.greenlight/` (the ledger database, keys, caches) to the repository's .gitignore: creates
+ * the file if missing, keeps every other line, adds nothing when a line already ignores it.
+ * Returns whether the file changed.
+ */
+export function ignoreStateDir(root: string): boolean {
+  const file = path.join(root, '.gitignore');
+  if (!existsSync(file)) {
+    writeFileSync(file, '# greenlight: evidence database, keys and caches\n.greenlight/\n');
+    return true;
+  }
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split(/\r?\n/);
+  if (lines.some((l) => IGNORES_STATE.has(l.trim()))) return false;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : eol}.greenlight/${eol}`);
+  return true;
+}
+
 export async function run(target: string, flags: { force?: boolean }): Promise<number> {
   const file = path.join(path.resolve(target), 'greenlight.yml');
   if (existsSync(file) && !flags.force) {
@@ -68,6 +97,8 @@ export async function run(target: string, flags: { force?: boolean }): Promise<n
     writeFileSync(file, STARTER_CONFIG);
     process.stdout.write(`wrote ${file}\n`);
   }
+  if (ignoreStateDir(path.dirname(file)))
+    process.stdout.write(`added .greenlight/ to ${path.join(path.dirname(file), '.gitignore')}\n`);
   const ledger = await (await import('../ledger/index.js')).initLedger(path.resolve(target));
   process.stdout.write(
     `evidence ledger ${ledger.origin} at ${ledger.location}; signing key ${ledger.keyId}` +

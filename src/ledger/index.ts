@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config/index.js';
 import { LedgerIntegrityError, UsageError } from '../errors.js';
+import { ensurePrivateDir, tightenFile, writePrivateFile } from '../private-files.js';
 import type { EntryRow, SummaryRow } from '../store/index.js';
 import type { Checkpoint } from './checkpoint.js';
 import { exportLedger, type ExportManifest, type ExportOptions } from './export.js';
@@ -439,9 +440,10 @@ export async function initLedger(
     await probe.store.close();
   }
   const dir = path.join(abs, '.greenlight');
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   const ignore = path.join(dir, '.gitignore');
-  if (!existsSync(ignore)) writeFileSync(ignore, GITIGNORE);
+  if (!existsSync(ignore)) writePrivateFile(ignore, GITIGNORE);
+  tightenFile(ignore);
   const envSigner = process.env[KEY_ENV]?.trim() ? loadSigner(abs) : null;
   const pair = envSigner ? ensurePublicKeyFile(abs, envSigner) : ensureKeyPair(abs);
   const ctx = await openContext(base);

@@ -7,11 +7,12 @@ import {
   verify as edVerify,
   type KeyObject,
 } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, LedgerIntegrityError } from '../errors.js';
+import { ensurePrivateDir, tightenFile, writePrivateFile } from '../private-files.js';
 
 /**
  * The installation's Ed25519 key. The private key lives in `.greenlight/keys/ledger.key`
@@ -239,7 +240,9 @@ export function ensureKeyPair(root: string): KeyPairResult {
   if (existsSync(priv)) {
     const signer = loadSigner(root, {});
     if (!signer) throw new ConfigError(`${priv}: cannot read the ledger key`);
-    if (!existsSync(pub)) writeFileSync(pub, publicKeyPem(signer.publicKey), { mode: 0o644 });
+    if (!existsSync(pub)) writePrivateFile(pub, publicKeyPem(signer.publicKey));
+    ensurePrivateDir(dir);
+    tightenFile(pub);
     return { keyId: signer.keyId, publicKeyFile: pub, privateKeyFile: priv, created: false };
   }
   if (existsSync(pub)) {
@@ -248,20 +251,21 @@ export function ensureKeyPair(root: string): KeyPairResult {
         `(or set ${KEY_ENV}) instead of creating a new one`,
     );
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dir);
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   writeFileSync(priv, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
   chmodSync(priv, 0o600); // in case the umask widened nothing, or narrowed it oddly
   const raw = rawPublicKey(publicKey);
-  writeFileSync(pub, publicKeyPem(raw), { mode: 0o644 });
+  writePrivateFile(pub, publicKeyPem(raw));
   return { keyId: keyIdOf(raw), publicKeyFile: pub, privateKeyFile: priv, created: true };
 }
 
 /** With the key in GREENLIGHT_LEDGER_KEY, only the public half is written to disk. */
 export function ensurePublicKeyFile(root: string, signer: Signer): KeyPairResult {
   const { dir, priv, pub } = keyPaths(root);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dir);
   if (existsSync(pub)) {
+    tightenFile(pub);
     const existing = parsePublicKey(readFileSync(pub, 'utf8'), pub);
     if (existing.keyId !== signer.keyId) {
       throw new LedgerIntegrityError(
@@ -269,7 +273,7 @@ export function ensurePublicKeyFile(root: string, signer: Signer): KeyPairResult
       );
     }
   } else {
-    writeFileSync(pub, publicKeyPem(signer.publicKey), { mode: 0o644 });
+    writePrivateFile(pub, publicKeyPem(signer.publicKey));
   }
   return { keyId: signer.keyId, publicKeyFile: pub, privateKeyFile: priv, created: false };
 }

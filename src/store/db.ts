@@ -1,21 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  fstatSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  rmSync,
-} from 'node:fs';
+import { closeSync, existsSync, fsyncSync, fstatSync, linkSync, openSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type pgTypes from 'pg';
 import { LedgerIntegrityError, SourceError, UsageError } from '../errors.js';
+import { ensurePrivateDir, STATE_DIR, tightenFile, tightenStateDir } from '../private-files.js';
 import { MIGRATION_META_PREFIX, MIGRATION_TABLES, migrationProvider, type Dialect } from './migrations.js';
 import type { StoreDatabase } from './schema.js';
 
@@ -75,6 +66,10 @@ async function connectSqlite(file: string, create: boolean): Promise<Connection>
     await createSqlite(file);
   } else {
     checkSqliteHeader(file);
+    // Owner-only, also for a ledger made before this rule or copied in with a wide mode. SQLite
+    // gives a new -wal/-shm the mode of the database file.
+    if (path.basename(path.dirname(file)) === STATE_DIR) tightenStateDir(path.dirname(file));
+    for (const suffix of ['', '-wal', '-shm']) tightenFile(`${file}${suffix}`);
   }
   let raw: Database.Database;
   try {
@@ -131,10 +126,12 @@ function cachingPrepare(raw: Database.Database, max = 256) {
  * file is never replaced (link fails if the path exists).
  */
 async function createSqlite(file: string): Promise<void> {
-  mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateDir(path.dirname(file));
   const tmp = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     const raw = new Database(tmp);
+    // better-sqlite3 creates the file with the process umask: owner-only before anything is in it.
+    tightenFile(tmp);
     raw.pragma(`application_id = ${SQLITE_APPLICATION_ID}`);
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = FULL');

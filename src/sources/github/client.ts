@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, renameSync } from 'node:fs';
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
+import { tightenFile, writePrivateFile } from '../../private-files.js';
 
 /**
  * The GitHub API client: Octokit with retries (network errors and 5xx, with backoff), throttling
@@ -149,9 +149,9 @@ export async function createClient(opts: ClientOptions): Promise<GithubClient> {
     graphqlUrl: /\/api\/v3$/.test(base) ? base.replace(/\/api\/v3$/, '/api/graphql') : `${base}/graphql`,
     save() {
       if (!opts.cacheFile || !dirty) return;
-      mkdirSync(path.dirname(opts.cacheFile), { recursive: true });
+      // Response bodies of a private organisation: owner-only (0600 in a 0700 .greenlight/).
       const tmp = `${opts.cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ version: 1, entries: Object.fromEntries(cache) }));
+      writePrivateFile(tmp, JSON.stringify({ version: 1, entries: Object.fromEntries(cache) }));
       renameSync(tmp, opts.cacheFile);
       dirty = false;
     },
@@ -160,6 +160,7 @@ export async function createClient(opts: ClientOptions): Promise<GithubClient> {
 
 function loadCache(file: string | null): Map<string, CacheEntry> {
   if (!file) return new Map();
+  tightenFile(file); // one written before the cache was kept owner-only
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as {
       version?: number;
