@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Anomaly, AnomalyReport } from '../anomaly/index.js';
-import { loadConfig } from '../config/index.js';
-import { parseSince } from '../engine/index.js';
+import { checkWindow, loadConfig, parseSince, parseUntil } from '../config/index.js';
 import { UsageError } from '../errors.js';
 
 export interface AnomaliesFlags {
@@ -21,12 +20,6 @@ function now(): Date {
   const t = Date.parse(fixed);
   if (Number.isNaN(t)) throw new UsageError(`GREENLIGHT_NOW="${fixed}" is not a date`);
   return new Date(t);
-}
-
-function parseUntil(value: string): Date {
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new UsageError(`invalid --until "${value}": use a date such as 2026-12-31`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? new Date(t + 86_399_999) : new Date(t);
 }
 
 const SEVERITY_ORDER = ['high', 'medium', 'low'] as const;
@@ -56,6 +49,7 @@ export async function run(flags: AnomaliesFlags): Promise<number> {
   loadConfig(root, flags.config);
   const since = parseSince(flags.since ?? '1d', at);
   const until = flags.until ? parseUntil(flags.until) : at;
+  checkWindow(since, until);
   const { runAnomalies } = await import('../anomaly/index.js');
   const say = (line: string) => process.stderr.write(`greenlight: ${line}\n`);
   const report = await runAnomalies({

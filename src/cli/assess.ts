@@ -1,11 +1,14 @@
-import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SEVERITY_RANK, type Severity } from '../catalog/index.js';
+import { parseSince } from '../config/index.js';
 import { assess } from '../engine/index.js';
-import { parseSince } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { renderReport, type Format } from '../report/index.js';
+import { checkOutFile, writeAtomic } from './output.js';
 import { progressReporter } from './progress.js';
+
+export { writeAtomic };
 
 export interface AssessFlags {
   format: Format;
@@ -26,6 +29,9 @@ export interface AssessFlags {
 export async function run(target: string, flags: AssessFlags): Promise<number> {
   const root = path.resolve(target);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${target}: no such folder`);
+  // Bad flags are named before any work starts.
+  if (flags.out) checkOutFile(flags.out);
+  if (flags.github) (await import('../sources/github/index.js')).parseTarget(flags.github);
   const now = new Date();
   const progress = progressReporter(!flags.quiet);
   const since = flags.all ? null : flags.since ? parseSince(flags.since, now) : undefined;
@@ -71,11 +77,4 @@ function githubOptions(flags: AssessFlags): { github?: NonNullable<Parameters<ty
       ...(concurrency ? { concurrency } : {}),
     },
   };
-}
-
-/** Write to a temporary file and rename, so a crash never leaves half a report. */
-export function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }

@@ -8,13 +8,12 @@ import {
   type Population,
   type PopulationFormat,
 } from '../changes/index.js';
-import { loadConfig } from '../config/index.js';
-import { parseSince } from '../engine/index.js';
-import { SourceError, UsageError } from '../errors.js';
+import { checkWindow, loadConfig, parseSince, parseUntil } from '../config/index.js';
+import { SourceError } from '../errors.js';
 import { isUnavailable, type GithubFacts } from '../facts/index.js';
 import type { SourceContext } from '../sources/index.js';
 import { collectGit } from '../sources/git/index.js';
-import { writeAtomic } from './assess.js';
+import { checkOutFile, writeAtomic } from './output.js';
 import { commandNow } from '../ci-context/index.js';
 
 export interface ChangesFlags {
@@ -38,7 +37,10 @@ export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>
   const { config } = loadConfig(root, flags.config);
   const now = commandNow();
   const until = flags.until ? parseUntil(flags.until) : now;
-  const since = parseSince(flags.since ?? config.window.since, now);
+  const since = flags.since
+    ? parseSince(flags.since, now)
+    : parseSince(config.window.since, now, 'window.since');
+  checkWindow(since, until);
   const ctx: SourceContext = {
     root,
     since,
@@ -109,14 +111,8 @@ async function githubPullRequests(
   return null;
 }
 
-function parseUntil(value: string): Date {
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new UsageError(`invalid --until "${value}": use a date such as 2026-12-31`);
-  // A bare date means the end of that day.
-  return /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? new Date(t + 86_399_999) : new Date(t);
-}
-
 export async function run(flags: ChangesFlags): Promise<number> {
+  if (flags.out) checkOutFile(flags.out);
   const pop = await loadPopulation(flags);
   const text = renderPopulation(pop, flags.format);
   if (flags.out) writeAtomic(flags.out, text);

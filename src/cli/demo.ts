@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { renderReport, type Format } from '../report/index.js';
 import { loadScenarioFile, parseScenario, startSimulator, type Scenario } from '../sim/github/index.js';
 import { acmeScenario } from '../sim/github/scenarios/acme.js';
-import { writeAtomic } from './assess.js';
+import { checkOutFile, writeAtomic } from './output.js';
 import { progressReporter } from './progress.js';
 
 export interface DemoFlags {
@@ -28,6 +28,7 @@ export interface DemoFlags {
  * through the real GitHub client. No network, no token.
  */
 export async function run(flags: DemoFlags): Promise<number> {
+  if (flags.out) checkOutFile(flags.out);
   const scenario = flags.scenario
     ? loadScenarioFile(flags.scenario)
     : parseScenario(acmeScenario(), 'bundled acme scenario');

@@ -498,6 +498,8 @@ async function entryBound(
 export async function exportCmd(
   flags: Common & { out: string; from?: string; to?: string },
 ): Promise<number> {
+  const { checkOutDir } = await import('./output.js');
+  checkOutDir(flags.out);
   const { ledger } = await open(flags);
   try {
     const from = await entryBound(ledger, flags.from, 'from');

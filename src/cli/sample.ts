@@ -14,6 +14,7 @@ import { captureCiContext, commandNow } from '../ci-context/index.js';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { loadPopulation } from './changes.js';
+import { checkOutDir } from './output.js';
 
 /** What the command set up or replayed, on stderr. */
 const notice = (message: string): void => {
@@ -38,11 +39,12 @@ export async function run(flags: SampleFlags): Promise<number> {
   if (!Number.isInteger(size) || size < 1)
     throw new UsageError(`--size "${flags.size}": expected a positive whole number (25, 40, 60…)`);
   if (!flags.seed) throw new UsageError('--seed is required so the sample can be drawn again');
+  if (flags.out) checkOutDir(flags.out);
   const root = path.resolve(flags.repo ?? '.');
   const { config } = loadConfig(root, flags.config);
   const pop = await loadPopulation(flags);
   const sample = drawSample(pop, size, flags.seed);
-  const out = path.resolve(
+  const out = checkOutDir(
     flags.out ?? `greenlight-sample-${sample.populationDigest.slice(0, 12)}-${flags.seed}`,
   );
   mkdirSync(out, { recursive: true });

@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { CHECKS } from '../catalog/index.js';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { linearPatternError } from '../linear-regex.js';
 import { configSchema, type Config } from './schema.js';
+import { windowStartProblem } from './when.js';
 
 export const CONFIG_FILES = ['greenlight.yml', 'greenlight.yaml', '.greenlight.yml', '.greenlight.yaml'];
 
@@ -47,13 +50,21 @@ export function parseConfig(text: string, file: string): Config {
     const where = `:${pos.line}:${pos.col}`;
     throw new ConfigError(`${file}${where}: invalid YAML: ${firstLine(yamlError.message)}`);
   }
-  const data: unknown = doc.toJS() ?? {};
+  const data: unknown = yamlToJs(doc, text, file) ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(`${file}:1: the config must be a mapping of keys (scope, thresholds, exceptions…)`);
   }
   const result = configSchema.safeParse(data);
   if (result.success) {
     checkRegexes(result.data, file);
+    const problems = [...checkIdProblems(result.data), ...windowProblems(result.data)];
+    if (problems.length > 0)
+      throw new ConfigError(
+        problems
+          .slice(0, 5)
+          .map((p) => `${file}:${lineOf(doc, lineCounter, p.path, p.key)}: ${p.message}`)
+          .join('\n'),
+      );
     return result.data;
   }
   const messages = result.error.issues
@@ -150,16 +161,94 @@ function levenshtein(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** Patterns from the config run on a linear-time engine (no ReDoS): one it cannot run is refused here. */
 function checkRegexes(config: Config, file: string): void {
-  for (const [key, source] of Object.entries(config.tickets)) {
-    try {
-      new RegExp(source);
-    } catch (err) {
-      throw new ConfigError(
-        `${file}: tickets.${key}: not a valid regular expression: ${(err as Error).message}`,
-      );
-    }
+  const patterns: [string, string][] = [
+    ...Object.entries(config.tickets).map(([k, v]): [string, string] => [`tickets.${k}`, v]),
+    ...config.ledger.redact.map((v, i): [string, string] => [`ledger.redact[${i}]`, v]),
+  ];
+  for (const [key, source] of patterns) {
+    const error = linearPatternError(source);
+    if (error) throw new ConfigError(`${file}: ${key}: not a valid regular expression: ${error}`);
   }
+}
+
+/** Most alias expansions a YAML document may make: far above any real config, far below a bomb. */
+export const MAX_YAML_ALIAS_COUNT = 1000;
+
+/**
+ * `doc.toJS()` with aliases bounded: a "billion laughs" document (aliases of aliases, expanding to
+ * gigabytes) is refused with the file and the line of its first alias, as `fail` makes the error.
+ */
+export function yamlToJs(
+  doc: Document,
+  text: string,
+  file: string,
+  fail: (message: string) => Error = (m) => new ConfigError(m),
+): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    let offset = 0;
+    visit(doc, {
+      Alias(_, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const line = text.slice(0, offset).split('\n').length;
+    throw fail(`${file}:${line}: YAML aliases expand too far (${err.message}); write the values out instead`);
+  }
+}
+
+interface Problem {
+  path: string[];
+  /** Whether the line is the key's (an unknown key) or its value's. */
+  key: boolean;
+  message: string;
+}
+
+const CHECK_IDS = CHECKS.map((c) => c.id);
+
+/** Check ids named in `checks:`, `severity:`, `disabled:` and `exceptions:` must exist. */
+function checkIdProblems(config: Config): Problem[] {
+  const known = new Set(CHECK_IDS);
+  const unknown = (id: string) => {
+    const guess = didYouMean(id, CHECK_IDS);
+    return `unknown check id "${id}"${guess ? ` (did you mean "${guess}"?)` : ' (`greenlight controls` lists them)'}`;
+  };
+  const problems: Problem[] = [];
+  for (const section of ['checks', 'severity'] as const)
+    for (const id of Object.keys(config[section]))
+      if (!known.has(id))
+        problems.push({ path: [section, id], key: true, message: `${section}: ${unknown(id)}` });
+  config.disabled.forEach((id, i) => {
+    if (!known.has(id))
+      problems.push({ path: ['disabled', String(i)], key: false, message: `disabled: ${unknown(id)}` });
+  });
+  config.exceptions.forEach((e, i) => {
+    if (!known.has(e.check))
+      problems.push({
+        path: ['exceptions', String(i), 'check'],
+        key: false,
+        message: `exceptions.${i}.check: ${unknown(e.check)}`,
+      });
+  });
+  return problems;
+}
+
+function windowProblems(config: Config): Problem[] {
+  const problem = windowStartProblem(config.window.since);
+  return problem
+    ? [
+        {
+          path: ['window', 'since'],
+          key: false,
+          message: `window.since "${config.window.since}": ${problem}`,
+        },
+      ]
+    : [];
 }
 
 function firstLine(message: string): string {

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { CHECK_REGISTRY, type AnyCheck } from '../checks/index.js';
-import { loadConfig, type LoadedConfig } from '../config/index.js';
-import { SourceError, UsageError } from '../errors.js';
+import { didYouMean, loadConfig, parseSince, type LoadedConfig } from '../config/index.js';
+
+export { parseSince };
+import { GreenlightError, SourceError, UsageError } from '../errors.js';
 import { isUnavailable, type CollectedFacts, type FactKey, type Subject } from '../facts/index.js';
 import { FACT_LOADERS, type SourceContext } from '../sources/index.js';
 import { toolVersion } from '../version.js';
@@ -60,10 +62,18 @@ export async function assess(opts: AssessOptions = {}): Promise<AssessRun> {
   const { config } = loaded;
   const now = opts.now ?? new Date();
   const until = opts.until ?? now;
-  const since = opts.since === undefined ? parseSince(config.window.since, now) : opts.since;
+  const since =
+    opts.since === undefined
+      ? parseSince(config.window.since, now, 'window.since in the config')
+      : opts.since;
   const progress = opts.progress ?? (() => {});
 
   const registry = opts.checks ?? CHECK_REGISTRY;
+  if (opts.only)
+    checkSelectors(
+      opts.only,
+      registry.map((c) => c.id),
+    );
   const selected = registry.filter((c) => !config.disabled.includes(c.id) && selectedBy(c.id, opts.only));
   const needed = new Set<FactKey>(selected.flatMap((c) => [...c.needs, ...(c.uses ?? [])] as FactKey[]));
   // The subject's name comes from git remotes, so git is read whenever it is available cheaply.
@@ -118,7 +128,8 @@ async function collect(
         (facts as Record<string, unknown>)[key] = await FACT_LOADERS[key](ctx);
       } catch (err) {
         // A source asked for explicitly that can read nothing at all stops the run (exit 4).
-        if (err instanceof SourceError) throw err;
+        // So does bad input (a malformed --github target or URL: exit 2).
+        if (err instanceof SourceError || (err instanceof GreenlightError && err.exitCode === 2)) throw err;
         (facts as Record<string, unknown>)[key] = {
           unavailable: true,
           reason: `${key}: ${(err as Error).message}`,
@@ -130,7 +141,27 @@ async function collect(
 }
 
 function selectedBy(id: string, only: string[] | undefined): boolean {
-  return !only || only.some((o) => id === o || (o.endsWith('.') ? id.startsWith(o) : id.startsWith(`${o}.`)));
+  return !only || only.some((o) => selects(o, id));
+}
+
+function selects(selector: string, id: string): boolean {
+  return (
+    id === selector || (selector.endsWith('.') ? id.startsWith(selector) : id.startsWith(`${selector}.`))
+  );
+}
+
+/** `--only` selectors that select no check are a usage error naming them, with the closest ids. */
+export function checkSelectors(only: string[], ids: string[]): void {
+  const unknown = only.filter((o) => !ids.some((id) => selects(o, id)));
+  if (unknown.length === 0) return;
+  const prefixes = [...new Set(ids.map((id) => `${id.split('.')[0]}.`))];
+  const lines = unknown.map((o) => {
+    const guess = didYouMean(o, o.includes('.') && !o.endsWith('.') ? ids : [...prefixes, ...ids]);
+    return `unknown check id or prefix: ${o}${guess ? ` (did you mean ${guess}?)` : ''}`;
+  });
+  throw new UsageError(
+    `${lines.join('\n')}\nknown prefixes: ${prefixes.join(' ')} (\`greenlight controls\` lists every check id)`,
+  );
 }
 
 function subjectOf(root: string, facts: CollectedFacts, githubTarget?: string): Subject {
@@ -151,19 +182,4 @@ function subjectOf(root: string, facts: CollectedFacts, githubTarget?: string): 
     subject.name = githubTarget;
   }
   return subject;
-}
-
-/** `90d`, `12w`, `6m`, `1y` or a date. */
-export function parseSince(value: string, now: Date): Date {
-  const m = /^(\d+)([dwmy])$/.exec(value.trim());
-  if (m) {
-    const days = Number(m[1]) * { d: 1, w: 7, m: 30, y: 365 }[m[2] as 'd' | 'w' | 'm' | 'y'];
-    return new Date(now.getTime() - days * 86_400_000);
-  }
-  const t = Date.parse(value);
-  if (Number.isNaN(t))
-    throw new UsageError(
-      `invalid --since "${value}": use a duration such as 90d or a date such as 2026-01-31`,
-    );
-  return new Date(t);
 }

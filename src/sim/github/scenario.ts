@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { yamlToJs } from '../../config/index.js';
 import { InputError } from '../../errors.js';
 
 /**
@@ -398,7 +399,7 @@ export function loadScenarioFile(file: string): Scenario {
       `${file}${line ? `:${line.line}:${line.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`,
     );
   }
-  const parsed = scenarioSchema.safeParse(doc.toJS());
+  const parsed = scenarioSchema.safeParse(yamlToJs(doc, text, file, (m) => new InputError(m)));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const node = doc.getIn(issue.path as (string | number)[], true) as

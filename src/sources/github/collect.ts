@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { z } from 'zod';
-import { SourceError } from '../../errors.js';
+import { SourceError, UsageError } from '../../errors.js';
 import { DEFAULT_API_URL } from './connect.js';
 import {
   isUnavailable,
@@ -62,7 +62,7 @@ export interface GithubSourceOptions {
 
 export function parseTarget(target: string): { org: string; repo: string | null } {
   const m = /^([A-Za-z0-9][A-Za-z0-9-]*)(?:\/([A-Za-z0-9._-]+))?$/.exec(target.trim());
-  if (!m) throw new SourceError(`--github "${target}": expected ORG or ORG/REPO`);
+  if (!m) throw new UsageError(`--github "${target}": expected ORG or ORG/REPO`);
   return { org: m[1]!, repo: m[2] ?? null };
 }
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SourceError } from '../../errors.js';
+import { SourceError, UsageError } from '../../errors.js';
 import { unavailable, type GithubFacts, type Unavailable } from '../../facts/index.js';
 import type { SourceContext } from '../context.js';
 import type { AppCredentials } from './client.js';
@@ -16,6 +16,8 @@ export const DEFAULT_API_URL = 'https://api.github.com';
 
 export function apiUrlFor(url: string | undefined): string {
   if (!url) return DEFAULT_API_URL;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+    throw new UsageError(`--github-url "${url}": expected the https:// URL of a GitHub Enterprise Server`);
   const u = url.replace(/\/+$/, '');
   if (/\/api\/v3$/.test(u) || /^https?:\/\/api\.github\.com$/.test(u)) return u;
   return `${u}/api/v3`;
