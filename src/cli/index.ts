@@ -237,6 +237,44 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`greenlight: ${err.message}\n`);
       return err.exitCode;
     }
+    const input = fileSystemInputError(err);
+    if (input) {
+      process.stderr.write(`greenlight: ${input}\n`);
+      return 2;
+    }
+    // Anything else is a bug: bin/greenlight.cjs reports it as an internal error (exit 70).
     throw err;
   }
+}
+
+/**
+ * A file-system error on a path the user named (a file given as a folder, a folder without
+ * permission, a read-only disk) is bad input, exit 2, said with the path — not a bug. Commands
+ * check their inputs up front; this is the net for the paths they did not foresee.
+ */
+const INPUT_ERRNO = new Set([
+  'ENOENT',
+  'ENOTDIR',
+  'EISDIR',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ELOOP',
+  'ENAMETOOLONG',
+]);
+
+function fileSystemInputError(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException | null;
+  if (!e || typeof e.code !== 'string' || !INPUT_ERRNO.has(e.code) || typeof e.path !== 'string') return null;
+  const what: Record<string, string> = {
+    ENOENT: 'no such file or folder',
+    ENOTDIR: 'a part of the path is not a folder',
+    EISDIR: 'is a folder, not a file',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ELOOP: 'too many symbolic links',
+    ENAMETOOLONG: 'name too long',
+  };
+  return `${e.path}: ${what[e.code]} (${e.syscall ?? 'access'})`;
 }

@@ -21,7 +21,7 @@ import {
   type RecordOutcome,
   type Statement,
 } from '../changes/index.js';
-import { loadConfig, type Config } from '../config/index.js';
+import { loadConfig, yamlToJs, type Config } from '../config/index.js';
 import { InputError, SourceError, UsageError } from '../errors.js';
 import type { ScanFindingRecord } from '../facts/index.js';
 import { maskTokens } from '../log.js';
@@ -290,7 +290,8 @@ export async function accessReview(flags: AccessReviewFlags): Promise<number> {
     const e = doc.errors[0]!;
     throw new InputError(`${flags.file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split('\n')[0]}`);
   }
-  const parsed = accessReviewFile.safeParse(doc.toJS());
+  const text = bytes.toString('utf8');
+  const parsed = accessReviewFile.safeParse(yamlToJs(doc, text, flags.file, (m) => new InputError(m)));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InputError(

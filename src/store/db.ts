@@ -32,29 +32,99 @@ export interface ConnectOptions {
 
 /** `postgres://…` opens PostgreSQL, `sqlite:PATH` (or none) the embedded file. */
 export async function connect(opts: ConnectOptions): Promise<Connection> {
+  const fromEnv = opts.url === undefined;
   const url = opts.url ?? process.env.GREENLIGHT_DATABASE_URL;
   const create = opts.create ?? true;
-  if (url && /^postgres(ql)?:\/\//i.test(url)) return connectPostgres(url, create);
-  let file = path.resolve(opts.root, DEFAULT_DB_FILE);
-  if (url) {
-    const m = /^(?:sqlite|file):(?:\/\/)?(.+)$/i.exec(url);
-    if (!m?.[1]) {
-      throw new UsageError(
-        `GREENLIGHT_DATABASE_URL must start with postgres:// or sqlite: (got "${redactUrl(url)}")`,
-      );
-    }
-    file = path.resolve(opts.root, m[1]);
-  }
-  return connectSqlite(file, create);
+  const target = parseDatabaseUrl(url, opts.root, fromEnv ? 'GREENLIGHT_DATABASE_URL' : 'the database URL');
+  return target.dialect === 'postgres'
+    ? connectPostgres(target.url, target.schema, create, redactUrl(url as string))
+    : connectSqlite(target.file, create, target.name);
 }
 
+export type DatabaseTarget =
+  | { dialect: 'postgres'; url: URL; schema: string | null }
+  | { dialect: 'sqlite'; file: string; name: string | null };
+
+const POSTGRES_FORM = 'postgres://USER:PASSWORD@HOST:PORT/DATABASE';
+
+/**
+ * Where the ledger lives, from a database URL (or none: `.greenlight/greenlight.db` under `root`).
+ * A malformed URL is a usage error naming `name` (the variable it came from); the message never
+ * shows a password.
+ */
+export function parseDatabaseUrl(
+  url: string | undefined,
+  root: string,
+  name = 'GREENLIGHT_DATABASE_URL',
+): DatabaseTarget {
+  if (!url) return { dialect: 'sqlite', file: path.resolve(root, DEFAULT_DB_FILE), name: null };
+  if (/^postgres(ql)?:\/\//i.test(url)) return parsePostgresUrl(url, name);
+  const m = /^(?:sqlite|file):(?:\/\/)?(.+)$/i.exec(url);
+  if (m?.[1]) return { dialect: 'sqlite', file: path.resolve(root, m[1]), name };
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+  throw new UsageError(
+    `${name} must be ${POSTGRES_FORM} or sqlite:PATH ` +
+      (scheme ? `(got a ${scheme}: URL: ${redactUrl(url)})` : '(got something that is not a URL; not shown)'),
+  );
+}
+
+function parsePostgresUrl(url: string, name: string): DatabaseTarget {
+  const bad = (why: string) =>
+    new UsageError(
+      `${name} is not a usable PostgreSQL URL (${redactUrl(url)}): ${why}; expected ${POSTGRES_FORM}`,
+    );
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw bad('it does not parse (is the port a number from 1 to 65535, and the host not empty?)');
+  }
+  if (parsed.port === '0') throw bad('port 0');
+  if (!parsed.hostname && !parsed.searchParams.get('host')) throw bad('no host');
+  for (const [part, value] of [
+    ['user name', parsed.username],
+    ['password', parsed.password],
+    ['database name', parsed.pathname],
+  ] as const) {
+    if (!decodes(value)) throw bad(`the ${part} has a malformed %-escape`);
+  }
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new UsageError(`schema "${schema}" in ${name} must be a lower-case SQL identifier`);
+  }
+  return { dialect: 'postgres', url: parsed, schema };
+}
+
+function decodes(value: string): boolean {
+  try {
+    return typeof decodeURIComponent(value) === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The URL with the password of its user information hidden. The user information runs to the
+ * last "@" (a password may hold an unescaped "@" or "/"), so no part of a password shows even in
+ * a URL that does not parse.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]*):([^@]*)@/, '//$1:***@');
+  const start = url.indexOf('://');
+  const at = url.lastIndexOf('@');
+  if (start < 0 || at < start) return url;
+  const userinfo = url.slice(start + 3, at);
+  const colon = userinfo.indexOf(':');
+  if (colon < 0) return url;
+  return `${url.slice(0, start + 3)}${userinfo.slice(0, colon)}:***@${url.slice(at + 1)}`;
 }
 
 // ---------------------------------------------------------------- SQLite
 
-async function connectSqlite(file: string, create: boolean): Promise<Connection> {
+async function connectSqlite(file: string, create: boolean, name: string | null): Promise<Connection> {
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new UsageError(`${file} is a folder, not a ledger database file${name ? ` (from ${name})` : ''}`);
+  }
   if (!existsSync(file)) {
     if (!create) throw new UsageError(`no evidence ledger at ${file}; run \`greenlight init\` first`);
     if (existsSync(`${file}-wal`)) {
@@ -214,14 +284,12 @@ export function mapSqliteError(err: unknown, file: string): unknown {
 
 const INT8_OID = 20;
 
-async function connectPostgres(url: string, create: boolean): Promise<Connection> {
-  const parsed = new URL(url);
-  const schema = parsed.searchParams.get('schema');
-  parsed.searchParams.delete('schema');
-  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new UsageError(`schema "${schema}" in the database URL must be a lower-case SQL identifier`);
-  }
-  const location = redactUrl(url);
+async function connectPostgres(
+  parsed: URL,
+  schema: string | null,
+  create: boolean,
+  location: string,
+): Promise<Connection> {
   // Loaded here so SQLite users (and every CI gate on SQLite) never load the driver. pg is
   // CommonJS: required, not import()ed, which the code-cached bundle could not run on Node 20.
   const pg = createRequire(import.meta.url)('pg') as typeof pgTypes;
