@@ -5,9 +5,9 @@
 #
 # What is pinned: every package comes from package-lock.json through `npm ci`, which refuses a
 # tarball whose sha512 differs from the lockfile's. Install scripts are off (--ignore-scripts);
-# the one native addon, better-sqlite3, is then compiled from its own checked tarball
-# (node-gyp fetches the Node headers for the running node from nodejs.org, checked against that
-# release's SHASUMS256.txt). GREENLIGHT_SQLITE chooses:
+# the one native addon, better-sqlite3, is then compiled from its own checked tarball, against the
+# running node's headers (from its installation when present, else node-gyp downloads them from
+# nodejs.org and checks them against that release's SHASUMS256.txt). GREENLIGHT_SQLITE chooses:
 #   auto      (default) build it unless GREENLIGHT_DATABASE_URL names PostgreSQL
 #   build     always build it from source
 #   prebuilt  download better-sqlite3's prebuilt binary from its GitHub release (faster; that
@@ -36,6 +36,11 @@ want="$(sha256sum package-lock.json | cut -d' ' -f1) node-abi-$(node -p process.
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
+
+# Build against the running node's own headers when its installation has them (official tarballs,
+# the node Docker images and setup-node do), so nothing is downloaded for the build.
+prefix="$(dirname "$(dirname "$(node -p process.execPath)")")"
+if [ -f "$prefix/include/node/common.gypi" ]; then export npm_config_nodedir="$prefix"; fi
 
 npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 case "$mode" in
