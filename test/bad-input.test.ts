@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -651,6 +651,35 @@ describe.skipIf(!built)('bad input: every command exits 2 (or 3 for integrity), 
     expect(r.stderr, shown).toMatch(c.says);
     if (c.hides) expect(`${r.stdout}${r.stderr}`).not.toContain(c.hides);
     for (const p of c.absent ?? []) expect(existsSync(path.join(files, p)), p).toBe(false);
+  });
+
+  it('--only with a known prefix or id still selects those checks', async () => {
+    const [prefix, id] = await Promise.all([
+      greenlight(['assess', '--no-record', '-q', '--format', 'json', '--only', 'change.'], repo),
+      greenlight(
+        ['assess', '--no-record', '-q', '--format', 'json', '--only', 'change', 'pipeline.actions-pinned'],
+        repo,
+      ),
+    ]);
+    for (const r of [prefix, id]) {
+      expect([0, 1], r.stderr).toContain(r.code);
+      expect(r.stderr).toBe('');
+    }
+    const ids = (r: Run) =>
+      new Set((JSON.parse(r.stdout) as { results: { checkId: string }[] }).results.map((x) => x.checkId));
+    const byPrefix = ids(prefix);
+    expect(byPrefix.size).toBeGreaterThan(1);
+    for (const checkId of byPrefix) expect(checkId).toMatch(/^change\./);
+    expect([...ids(id)].sort()).toEqual([...byPrefix, 'pipeline.actions-pinned'].sort());
+  });
+
+  it('writes --out atomically: the whole report, and no temporary file beside it', async () => {
+    const out = path.join(files, 'report.json');
+    const r = await greenlight(['assess', '--no-record', '-q', '--format', 'json', '--out', out], repo);
+    expect([0, 1], r.stderr).toContain(r.code);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveProperty('results');
+    expect(readdirSync(files).filter((n) => n.includes('report.json'))).toEqual(['report.json']);
   });
 
   it('leaves no temporary file next to an --out that failed', () => {

@@ -102,4 +102,63 @@ describe('config', () => {
     expect(validate(parse(STARTER_CONFIG))).toBe(true);
     expect(validate({ thresholds: { aprovals: 1 } })).toBe(false);
   });
+
+  it('refuses a YAML alias bomb with the file and the line of its first alias', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [i, name] of ['b', 'c', 'd', 'e', 'f', 'g', 'h'].entries()) {
+      const prev = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
+    }
+    const message = errorOf(`# billion laughs\n${levels.join('\n')}\n`);
+    expect(message).toMatch(/^greenlight\.yml:3: YAML aliases expand too far/);
+  });
+
+  it('still reads a config that uses a few aliases', () => {
+    const { config } = loadConfigText('scope:\n  branches: &b [main, release]\n  releaseBranches: *b\n');
+    expect(config.scope.releaseBranches).toEqual(['main', 'release']);
+  });
+
+  it('names an unknown check id in checks, severity, disabled and exceptions, with its line', () => {
+    const message = errorOf(
+      [
+        'checks:',
+        '  change.tiket-linked: {}',
+        'severity:',
+        '  vuln.sla: low',
+        '  vuln.slaa: high',
+        'disabled: [scan.dast, typo.check]',
+        'exceptions:',
+        '  - check: pipeline.actions-pined',
+        '    reason: vendor',
+        '    approvedBy: sec',
+        '    expires: 2030-01-01',
+        '',
+      ].join('\n'),
+    );
+    expect(message.split('\n')).toEqual([
+      'greenlight.yml:2: checks: unknown check id "change.tiket-linked" (did you mean "change.ticket-linked"?)',
+      'greenlight.yml:5: severity: unknown check id "vuln.slaa" (did you mean "vuln.sla"?)',
+      'greenlight.yml:6: disabled: unknown check id "typo.check" (`greenlight controls` lists them)',
+      'greenlight.yml:8: exceptions.0.check: unknown check id "pipeline.actions-pined" (did you mean "pipeline.actions-pinned"?)',
+    ]);
+  });
+
+  it('checks window.since when the config is read', () => {
+    expect(errorOf('window:\n  since: fortnight\n')).toMatch(
+      /^greenlight\.yml:2: window\.since "fortnight": use a duration/,
+    );
+    expect(errorOf('window:\n  since: 0d\n')).toMatch(
+      /^greenlight\.yml:2: window\.since "0d": the window must be at least one day/,
+    );
+    expect(errorOf('window:\n  since: 999999y\n')).toMatch(
+      /greenlight\.yml:2: window\.since "999999y": longer than 100 years/,
+    );
+    expect(loadConfigText('window:\n  since: 2026-01-31\n').config.window.since).toBe('2026-01-31');
+  });
 });
+
+function loadConfigText(text: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gl-config-'));
+  writeFileSync(path.join(dir, 'greenlight.yml'), text);
+  return loadConfig(dir);
+}
