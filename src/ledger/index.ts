@@ -6,6 +6,7 @@ import { ensurePrivateDir, tightenFile, writePrivateFile } from '../private-file
 import type { EntryRow, SummaryRow } from '../store/index.js';
 import type { Checkpoint } from './checkpoint.js';
 import { exportLedger, type ExportManifest, type ExportOptions } from './export.js';
+import { macMatches, readerIndexKey, sealSummaries, tamperedSummary } from './index-mac.js';
 import { ensureKeyPair, ensurePublicKeyFile, KEY_DIR, KEY_ENV, loadSigner } from './keys.js';
 import {
   latestCheckpoint,
@@ -15,6 +16,7 @@ import {
   proveInclusion,
   recordStatements,
   registerLedger,
+  requireSigner,
   resolveEntry,
   showEntry,
   statementOfRow,
@@ -107,6 +109,8 @@ export interface StoredSummary {
   summary: unknown;
   /** True when the entry had no stored summary of this version and it was computed on read. */
   computed?: true;
+  /** True when it was computed because the index could not be checked (no signing key here). */
+  unchecked?: true;
 }
 
 export interface StoredStatement {
@@ -206,30 +210,42 @@ async function readSummaries(ctx: LedgerContext, q: SummaryQuery): Promise<Store
     since: q.since?.toISOString(),
     until: q.until?.toISOString(),
   };
-  // Fast path: one key range of the summaries table, when every entry of the window has one.
-  const fast = await ctx.store.ledger.summariesWindow(window);
-  const read: StoredSummary[] = [];
-  for await (const chunk of fast.chunks)
-    for (const r of chunk)
-      read.push({
-        seq: r.seq,
-        recordedAt: r.recorded_at,
-        predicateType: r.predicate_type,
-        summary: JSON.parse(r.summary) as unknown,
-      });
-  if (read.length === fast.entries) return read;
+  // Every summary read is checked against its authentication code (src/ledger/index-mac.ts).
+  // Without the index key no row can be told from a forged one: every statement is read instead.
+  const key = await readerIndexKey(ctx);
+  if (key) {
+    // Fast path: one key range of the summaries table, when every entry of the window has one.
+    const fast = await ctx.store.ledger.summariesWindow(window);
+    const read: StoredSummary[] = [];
+    for await (const chunk of fast.chunks)
+      for (const r of chunk) {
+        if (!macMatches(key, window.version, r, r.mac)) throw tamperedSummary(r.seq);
+        read.push({
+          seq: r.seq,
+          recordedAt: r.recorded_at,
+          predicateType: r.predicate_type,
+          summary: JSON.parse(r.summary) as unknown,
+        });
+      }
+    if (read.length === fast.entries) return read;
+  }
   const rows = await ctx.store.ledger.summariesOfTypes(window);
   const out: StoredSummary[] = [];
   const missing: number[] = [];
   for (const r of rows) {
-    if (r.summary === null) missing.push(r.seq);
-    else
+    if (r.summary === null || !key) missing.push(r.seq);
+    else {
+      const bound = { ...r, summary: r.summary, leaf_hash: r.summary_leaf as Buffer };
+      // the summary's copy of the leaf hash must be its entry's: a summary moved to another entry fails
+      if (!r.summary_leaf?.equals(r.leaf_hash) || !macMatches(key, window.version, bound, r.mac))
+        throw tamperedSummary(r.seq);
       out.push({
         seq: r.seq,
         recordedAt: r.recorded_at,
         predicateType: r.predicate_type,
         summary: JSON.parse(r.summary) as unknown,
       });
+    }
   }
   if (missing.length === 0) return out;
   // Entries appended before summaries existed (or by another summarizer version): from the statement.
@@ -242,7 +258,13 @@ async function readSummaries(ctx: LedgerContext, q: SummaryQuery): Promise<Store
       statement: statementOfRow(row as EntryRow & { envelope: Buffer }),
     };
     const summary = summaryOf(summarizer, entry);
-    if (summary !== null) out.push({ ...entry, summary: JSON.parse(summary) as unknown, computed: true });
+    if (summary !== null)
+      out.push({
+        ...entry,
+        summary: JSON.parse(summary) as unknown,
+        computed: true,
+        ...(key ? {} : { unchecked: true as const }),
+      });
   }
   return out.sort((a, b) => a.seq - b.seq);
 }
@@ -257,6 +279,8 @@ async function reindex(
 ): Promise<{ entries: number; written: number }> {
   const summarizer = ctx.summarizer;
   if (!summarizer) throw new UsageError('reindexing needs a summarizer (LedgerOptions.summarizer)');
+  // Each summary is sealed with the index key, which only the signing key derives.
+  requireSigner(ctx);
   const size = await ctx.store.ledger.treeSize();
   const step = 4096;
   let written = 0;
@@ -266,7 +290,7 @@ async function reindex(
       const have = new Set(
         (await tx.summariesRange(from, to)).filter((r) => r.version === summarizer.version).map((r) => r.seq),
       );
-      const rows: SummaryRow[] = [];
+      const rows: Omit<SummaryRow, 'mac'>[] = [];
       for (const row of await tx.entries(from, to)) {
         if (have.has(row.seq) || !row.envelope) continue;
         const summary = summaryOf(summarizer, {
@@ -282,9 +306,10 @@ async function reindex(
             predicate_type: row.predicate_type,
             recorded_at: row.recorded_at,
             summary,
+            leaf_hash: row.leaf_hash,
           });
       }
-      if (rows.length) await tx.insertSummaries(rows);
+      if (rows.length) await tx.insertSummaries(await sealSummaries(ctx, rows));
       return rows.length;
     });
     progress?.(to, size);

@@ -31,6 +31,7 @@ import {
 import { consistencyProof, inclusionProof, verifyConsistency } from './proofs.js';
 import { holdsSecret, redactJson } from '../redact/index.js';
 import { createRedactor, type Redactor } from './redact.js';
+import { sealSummaries } from './index-mac.js';
 import {
   canonicalJson,
   evidenceType,
@@ -426,7 +427,10 @@ export async function appendPrepared(
         })),
       );
       await tx.insertPayloads(fresh.map((p, i) => ({ seq: size + i, envelope: p.envelope })));
-      if (ctx.summarizer) await tx.insertSummaries(summaryRows(ctx.summarizer, fresh, size, recordedAt));
+      if (ctx.summarizer)
+        await tx.insertSummaries(
+          await sealSummaries(ctx, summaryRows(ctx.summarizer, fresh, size, recordedAt)),
+        );
       const refs = fresh.flatMap((p, i) => {
         const digests = new Map(p.blobs.map((b) => [b.ref.digest.sha256, b.digest]));
         return [...digests.values()].map((digest) => ({ seq: size + i, digest }));
@@ -473,7 +477,7 @@ export function statementOfRow(row: EntryRow & { envelope: Buffer }): Statement 
 }
 
 function summaryRows(summarizer: Summarizer, fresh: PreparedEntry[], size: number, recordedAt: string) {
-  const rows: SummaryRow[] = [];
+  const rows: Omit<SummaryRow, 'mac'>[] = [];
   fresh.forEach((p, i) => {
     const entry = {
       seq: size + i,
@@ -489,6 +493,7 @@ function summaryRows(summarizer: Summarizer, fresh: PreparedEntry[], size: numbe
         predicate_type: entry.predicateType,
         recorded_at: recordedAt,
         summary,
+        leaf_hash: p.leafHash,
       });
   });
   return rows;

@@ -9,6 +9,7 @@ import { EMPTY_ROOT, foldRight, leafHash, nodeHash, rootAt, subtreeBlocks } from
 import { keyIdOf } from './keys.js';
 import { PREDICATE_TYPES } from './statement.js';
 import { inlineRunner, workerRunner, type CheckRunner } from './workers.js';
+import { macMatches, readerIndexKey } from './index-mac.js';
 
 /**
  * `ledger verify`: recompute every leaf hash from the stored envelope, every stored subtree
@@ -103,6 +104,7 @@ async function verifySummaries(
   issue: (seq: number | null, kind: VerifyIssue['kind'], message: string) => void,
 ): Promise<void> {
   const store = ctx.store.ledger;
+  const key = await readerIndexKey(ctx); // codes are checked when this process holds the signing key
   const step = 4096;
   for (let from = 0; ; from += step) {
     const rows = await store.summariesRange(from, from >= size ? Number.MAX_SAFE_INTEGER : from + step);
@@ -119,6 +121,14 @@ async function verifySummaries(
       const e = entries.get(r.seq);
       if (e && (e.predicate_type !== r.predicate_type || e.recorded_at !== r.recorded_at))
         issue(r.seq, 'summary', `entry ${r.seq}: its summary names another kind or time than the entry`);
+      else if (e && !e.leaf_hash.equals(r.leaf_hash))
+        issue(r.seq, 'summary', `entry ${r.seq}: its summary is bound to another leaf hash than the entry's`);
+      else if (key && !macMatches(key, r.version, r, r.mac))
+        issue(
+          r.seq,
+          'summary',
+          `entry ${r.seq}: its summary fails its authentication code (the read index was altered)`,
+        );
     }
     for (const r of current) {
       const e = entries.get(r.seq);

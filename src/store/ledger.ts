@@ -26,9 +26,15 @@ export type SummaryRow = StoreDatabase['ledger_summaries'];
 export type WindowSummaryRow = Omit<SummaryRow, 'version'>;
 
 /** An entry's metadata with its stored summary (null when it has none). */
-export interface EntrySummaryRow extends Pick<EntryRow, 'seq' | 'predicate_type' | 'recorded_at'> {
+export interface EntrySummaryRow extends Pick<
+  EntryRow,
+  'seq' | 'predicate_type' | 'recorded_at' | 'leaf_hash'
+> {
   version: string | null;
   summary: string | null;
+  /** The summary row's own copy of the leaf hash and its authentication code (null without a summary). */
+  summary_leaf: Buffer | null;
+  mac: Buffer | null;
 }
 
 /** An entry with its payload (null once pruned) and prune marker (null unless pruned). */
@@ -205,7 +211,7 @@ async function* noChunks(): AsyncGenerator<WindowSummaryRow[]> {}
 function summariesQuery(db: Db, q: WindowQuery, first: number, last: number) {
   let query = db
     .selectFrom('ledger_summaries')
-    .select(['seq', 'predicate_type', 'recorded_at', 'summary'])
+    .select(['seq', 'predicate_type', 'recorded_at', 'summary', 'leaf_hash', 'mac'])
     .where('version', '=', q.version)
     .where('seq', '>=', first)
     .where('seq', '<=', last)
@@ -295,7 +301,7 @@ function reader(db: Db): LedgerReader {
         .leftJoin('ledger_summaries as s', (join) =>
           join.onRef('s.seq', '=', 'e.seq').on('s.version', '=', q.version),
         )
-        .select([...ENTRY_COLUMNS, 's.version', 's.summary'])
+        .select([...ENTRY_COLUMNS, 's.version', 's.summary', 's.leaf_hash as summary_leaf', 's.mac'])
         .where('x.seq', 'is', null)
         .where('e.predicate_type', 'in', q.predicateTypes);
       if (q.since !== undefined) query = query.where('e.recorded_at', '>=', q.since);

@@ -156,8 +156,8 @@ function triggerDdl(dialect: Dialect): string[] {
  * (seq, version); 0003 by (version, seq), so that a window of the current version is one
  * contiguous range of the key even when older versions' rows remain.
  */
-function summariesDdl(dialect: Dialect, key: 'seq-version' | 'version-seq'): string[] {
-  const { int } = types(dialect);
+function summariesDdl(dialect: Dialect, key: 'seq-version' | 'version-seq', bound = false): string[] {
+  const { int, bin, len } = types(dialect);
   const table = 'ledger_summaries';
   // predicate_type and recorded_at repeat the entry's (verify compares them), so a window of
   // summaries is read by key range from this table alone, without a join to every entry.
@@ -166,7 +166,13 @@ function summariesDdl(dialect: Dialect, key: 'seq-version' | 'version-seq'): str
     version TEXT NOT NULL,
     predicate_type TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
-    summary TEXT NOT NULL,
+    summary TEXT NOT NULL,${
+      bound
+        ? `
+    leaf_hash ${bin} NOT NULL CHECK (${len}(leaf_hash) = 32),
+    mac ${bin} NOT NULL CHECK (${len}(mac) = 32),`
+        : ''
+    }
     PRIMARY KEY ${key === 'seq-version' ? '(seq, version)' : '(version, seq)'})`;
   // verify and prune find an entry's summaries by seq alone.
   const bySeq = key === 'version-seq' ? [`CREATE INDEX ${table}_seq ON ${table} (seq)`] : [];
@@ -296,6 +302,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           '0003_summaries_by_version',
           '0004_protect_migrations',
         ]);
+      },
+    },
+    // Each summary is bound to its entry's leaf hash and authenticated with a key only the
+    // ledger's signer can derive (src/ledger/index-mac.ts). Old rows carry no code, so they are
+    // dropped like in 0003: derived data that `greenlight ledger reindex` writes again.
+    '0005_summaries_bound': {
+      async up(db: Kysely<unknown>) {
+        for (const statement of dropSummariesDdl(dialect)) await sql.raw(statement).execute(db);
+        for (const statement of summariesDdl(dialect, 'version-seq', true))
+          await sql.raw(statement).execute(db);
+        await recordMigrations(db, ['0005_summaries_bound']);
       },
     },
   };

@@ -51,6 +51,10 @@ export interface StoreDatabase {
     predicate_type: string;
     recorded_at: string;
     summary: string;
+    /** The entry's leaf hash when the summary was written (checked by `verify`). */
+    leaf_hash: Buffer;
+    /** HMAC-SHA256 of the row under the ledger's index key (see src/ledger/index-mac.ts). */
+    mac: Buffer;
   };
   /** Legal holds as events: one `add` row and at most one `release` row per hold. */
   ledger_holds: {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   EVIDENCE_PREDICATES,
   EVIDENCE_SUMMARIZER,
+  PREDICATE,
   accessReviewStatement,
   deploymentStatement,
   emptyEvidence,
@@ -18,6 +19,7 @@ import {
   type Statement,
 } from '../../src/changes/index.js';
 import type { CiContext } from '../../src/ci-context/index.js';
+import { LedgerIntegrityError } from '../../src/errors.js';
 import {
   initLedger,
   openLedger,
@@ -358,9 +360,14 @@ for (const d of DIALECTS) {
           expect(forged).not.toBe(row!.summary);
           await raw.run('UPDATE ledger_summaries SET summary = ? WHERE seq = ?', [forged, row!.seq]);
           await raw.run(
-            `INSERT INTO ledger_summaries (seq, version, predicate_type, recorded_at, summary)
-             VALUES (999, ?, ?, '2025-03-01T12:00:00.000Z', '{}')`,
-            [EVIDENCE_SUMMARIZER.version, PREDICATE_TYPES.checkResult],
+            `INSERT INTO ledger_summaries (seq, version, predicate_type, recorded_at, summary, leaf_hash, mac)
+             VALUES (999, ?, ?, '2025-03-01T12:00:00.000Z', '{}', ?, ?)`,
+            [
+              EVIDENCE_SUMMARIZER.version,
+              PREDICATE_TYPES.checkResult,
+              Buffer.alloc(32, 1),
+              Buffer.alloc(32, 2),
+            ],
           );
           // …and moves another entry's summary out of its time window.
           await raw.run(
@@ -373,13 +380,96 @@ for (const d of DIALECTS) {
         const report = await ledger.verify();
         expect(report.ok).toBe(false);
         const summaryIssues = report.issues.filter((i) => i.kind === 'summary').map((i) => i.message);
-        expect(summaryIssues).toHaveLength(3);
+        // the forged summary twice (its content and its authentication code), the moved one, 999
+        expect(summaryIssues).toHaveLength(4);
         expect(summaryIssues).toEqual(
           expect.arrayContaining([
             expect.stringMatching(/entry \d+: its stored summary does not match its statement/),
+            `entry ${row!.seq}: its summary fails its authentication code (the read index was altered)`,
             'entry 999: a summary exists for an entry that does not',
           ]),
         );
+      } finally {
+        await ledger.close();
+        remove();
+      }
+    });
+
+    it('stops a reader on a summary edited behind its back, naming the entry', async () => {
+      const { root, url, ledger, remove } = await fresh();
+      try {
+        await ledger.recordStatements(items(4));
+        const clean = await bothWays(ledger);
+        const raw = await openRaw(url);
+        let gate: { seq: number; summary: string };
+        try {
+          await raw.dropTriggers();
+          [gate] = (await raw.all<{ seq: number; summary: string }>(
+            `SELECT seq, summary FROM ledger_summaries WHERE summary LIKE '%"decision":"fail"%' ORDER BY seq`,
+          )) as [{ seq: number; summary: string }];
+          // A failing gate decision flipped to a pass in the index only: the fast path (one range).
+          const forged = gate.summary.replace('"decision":"fail"', '"decision":"pass"');
+          await raw.run('UPDATE ledger_summaries SET summary = ? WHERE seq = ?', [forged, gate.seq]);
+        } finally {
+          await raw.close();
+        }
+        const read = () => ledger.readSummaries({ predicateTypes: [...EVIDENCE_PREDICATES] });
+        await expect(read()).rejects.toThrow(LedgerIntegrityError);
+        await expect(read()).rejects.toThrow(
+          new RegExp(
+            `entry ${gate!.seq}: its read-index summary \\(ledger_summaries\\) fails its authentication code.*greenlight ledger verify`,
+          ),
+        );
+
+        // The attacker also deletes another summary, so the reader takes the per-entry path, and
+        // copies one entry's summary (with its code) onto another entry: both caught there too.
+        const again = await openRaw(url);
+        try {
+          await again.run('UPDATE ledger_summaries SET summary = ? WHERE seq = ?', [
+            gate!.summary,
+            gate!.seq,
+          ]);
+          const rows = await again.all<Record<string, unknown>>(
+            'SELECT * FROM ledger_summaries ORDER BY seq',
+          );
+          const [a, b] = rows.filter((r) => r.predicate_type === PREDICATE.gate) as [
+            Record<string, unknown>,
+            Record<string, unknown>,
+          ];
+          await again.run('DELETE FROM ledger_summaries WHERE seq = ?', [rows[rows.length - 1]!.seq]);
+          await again.run('UPDATE ledger_summaries SET summary = ?, mac = ? WHERE seq = ?', [
+            a.summary,
+            a.mac,
+            b.seq,
+          ]);
+          await expect(read()).rejects.toThrow(new RegExp(`entry ${String(b.seq)}: its read-index summary`));
+          // …and with the leaf hash copied too, the copy no longer matches its entry's leaf hash.
+          await again.run('UPDATE ledger_summaries SET leaf_hash = ?, mac = ? WHERE seq = ?', [
+            a.leaf_hash,
+            a.mac,
+            b.seq,
+          ]);
+          await expect(read()).rejects.toThrow(new RegExp(`entry ${String(b.seq)}: its read-index summary`));
+        } finally {
+          await again.close();
+        }
+
+        // A reader without the signing key cannot check the codes: it does not use the index,
+        // and reads what the signed statements say.
+        const keyless = await openLedger({
+          root,
+          url,
+          signer: null,
+          summarizer: EVIDENCE_SUMMARIZER,
+        });
+        try {
+          const rows = await keyless.readSummaries({ predicateTypes: [...EVIDENCE_PREDICATES] });
+          expect(rows.length).toBe(9);
+          expect(rows.every((r) => r.computed && r.unchecked)).toBe(true);
+          expect((await bothWays(keyless)).fromIndex).toEqual(clean.fromStatements);
+        } finally {
+          await keyless.close();
+        }
       } finally {
         await ledger.close();
         remove();
