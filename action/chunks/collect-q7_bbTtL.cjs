@@ -3,11 +3,10 @@ const require_rolldown_runtime = require("./rolldown-runtime-LyEkZu4j.cjs");
 const require_picomatch$1 = require("./picomatch-CsjYknMK.cjs");
 const require_schemas = require("./schemas-C-7b3a2l.cjs");
 const require_errors = require("./errors-D0aBwMou.cjs");
-const require_connect = require("./connect-DzTI9Sxs.cjs");
+const require_connect = require("./connect-2fS57g67.cjs");
 const require_facts = require("./facts-B4My2u2s.cjs");
+const require_private_files = require("./private-files-DRmso8o3.cjs");
 let node_fs = require("node:fs");
-let node_path = require("node:path");
-node_path = require_rolldown_runtime.__toESM(node_path, 1);
 let node_crypto = require("node:crypto");
 let bottleneck = require("bottleneck");
 bottleneck = require_rolldown_runtime.__toESM(bottleneck, 1);
@@ -3860,9 +3859,8 @@ async function createClient(opts) {
 		graphqlUrl: /\/api\/v3$/.test(base) ? base.replace(/\/api\/v3$/, "/api/graphql") : `${base}/graphql`,
 		save() {
 			if (!opts.cacheFile || !dirty) return;
-			(0, node_fs.mkdirSync)(node_path.default.dirname(opts.cacheFile), { recursive: true });
 			const tmp = `${opts.cacheFile}.${process.pid}.tmp`;
-			(0, node_fs.writeFileSync)(tmp, JSON.stringify({
+			require_private_files.writePrivateFile(tmp, JSON.stringify({
 				version: 1,
 				entries: Object.fromEntries(cache)
 			}));
@@ -3873,6 +3871,7 @@ async function createClient(opts) {
 }
 function loadCache(file) {
 	if (!file) return /* @__PURE__ */ new Map();
+	require_private_files.tightenFile(file);
 	try {
 		const parsed = JSON.parse((0, node_fs.readFileSync)(file, "utf8"));
 		if (parsed.version !== 1 || !parsed.entries) return /* @__PURE__ */ new Map();
@@ -4659,7 +4658,7 @@ var collect_exports = /* @__PURE__ */ require_rolldown_runtime.__exportAll({ col
 /** `--github-url`: a GitHub Enterprise Server host, or an API base URL. */
 function parseTarget(target) {
 	const m = /^([A-Za-z0-9][A-Za-z0-9-]*)(?:\/([A-Za-z0-9._-]+))?$/.exec(target.trim());
-	if (!m) throw new require_errors.SourceError(`--github "${target}": expected ORG or ORG/REPO`);
+	if (!m) throw new require_errors.UsageError(`--github "${target}": expected ORG or ORG/REPO`);
 	return {
 		org: m[1],
 		repo: m[2] ?? null
@@ -5303,6 +5302,12 @@ Object.defineProperty(exports, "collect_exports", {
   enumerable: true,
   get: function () {
     return collect_exports;
+  }
+});
+Object.defineProperty(exports, "mergeProtection", {
+  enumerable: true,
+  get: function () {
+    return mergeProtection;
   }
 });
 Object.defineProperty(exports, "parseTarget", {

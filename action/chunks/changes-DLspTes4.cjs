@@ -108,7 +108,7 @@ function hasSigningKey(root, keyEnv) {
 }
 /** Opens the evidence ledger of the repository at `root` (see OpenLedgerStoreOptions). */
 async function openLedgerStore(opts) {
-	const L = await Promise.resolve().then(() => require("./ledger-BwRK-cHS.cjs"));
+	const L = await Promise.resolve().then(() => require("./ledger-CIvPD6Oa.cjs"));
 	const now = opts.now ?? (() => /* @__PURE__ */ new Date());
 	const options = {
 		...L.ledgerOptionsFromConfig(opts.root, opts.config),
@@ -280,7 +280,7 @@ const PREDICATE_LIST = [
 * (the verification failed), not a reason to give up.
 */
 async function collectLedgerFacts(ctx) {
-	const L = await Promise.resolve().then(() => require("./ledger-BwRK-cHS.cjs"));
+	const L = await Promise.resolve().then(() => require("./ledger-CIvPD6Oa.cjs"));
 	let store;
 	try {
 		store = await openLedgerStore({

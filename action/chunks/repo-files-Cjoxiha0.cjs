@@ -472,7 +472,7 @@ async function repositoryName(root) {
 * carry the secret: only the rule, the kind and a masked hint.
 */
 async function loadSecretScanner(modules) {
-	const { loadSecretlint, PRESET_ID } = await Promise.resolve().then(() => require("./secretlint-D19ZNF5B.cjs"));
+	const { loadSecretlint, PRESET_ID } = await Promise.resolve().then(() => require("./secretlint-DZSW1we2.cjs"));
 	let secretlint;
 	try {
 		secretlint = await loadSecretlint(modules);

@@ -3,7 +3,7 @@
 /**
 * The one way greenlight loads secretlint (the recommended rule preset, configured in code, no
 * .secretlintrc): for the repository's secret scan (`src/sources/repo-files/secrets.ts`) and for
-* redacting blobs before the ledger stores them (`src/ledger/redact.ts`).
+* redacting blobs before the ledger stores them (`src/redact/`).
 *
 * secretlint 11 profiles every lint whether or not anyone reads the profile, through a
 * PerformanceObserver whose callback is O(n²) in the marks seen so far (secretlint issues #1633

@@ -4,9 +4,9 @@ const require_dist$1 = require("./dist-BXo4Zbpz.cjs");
 const require_read_evidence = require("./read-evidence--s8dYFHj.cjs");
 const require_schemas = require("./schemas-C-7b3a2l.cjs");
 const require_ci_context = require("./ci-context-BR4jgFdP.cjs");
-const require_changes = require("./changes-CAueicyC.cjs");
+const require_changes = require("./changes-DLspTes4.cjs");
 const require_clock = require("./clock-Dw-aX-E9.cjs");
-const require_config = require("./config-GtLl39kM.cjs");
+const require_config = require("./config-CzQzmNo5.cjs");
 const require_errors = require("./errors-D0aBwMou.cjs");
 let node_fs = require("node:fs");
 let node_child_process = require("node:child_process");
@@ -216,7 +216,8 @@ async function accessReview(flags) {
 		const e = doc.errors[0];
 		throw new require_errors.InputError(`${flags.file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split("\n")[0]}`);
 	}
-	const parsed = accessReviewFile.safeParse(doc.toJS());
+	const text = bytes.toString("utf8");
+	const parsed = accessReviewFile.safeParse(require_config.yamlToJs(doc, text, flags.file, (m) => new require_errors.InputError(m)));
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
 		throw new require_errors.InputError(`${flags.file}: invalid access review at ${require_ci_context.jsonPointer(issue.path)}: ${issue.message}`);

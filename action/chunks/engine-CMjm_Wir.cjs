@@ -5,11 +5,12 @@ const require_version = require("./version-B8M_KEb6.cjs");
 const require_schemas = require("./schemas-C-7b3a2l.cjs");
 const require_facts = require("./facts-B4My2u2s.cjs");
 const require_population = require("./population-CovNoEfC.cjs");
-require("./changes-CAueicyC.cjs");
-const require_config = require("./config-GtLl39kM.cjs");
+require("./changes-DLspTes4.cjs");
+const require_config = require("./config-CzQzmNo5.cjs");
+const require_criteria = require("./criteria-h4MX4Ypc.cjs");
+const require_catalog = require("./catalog-Dxa2v6hN.cjs");
 const require_picomatch$1 = require("./picomatch-CsjYknMK.cjs");
 const require_workflows = require("./workflows-L-ujCMNl.cjs");
-const require_catalog = require("./catalog-5sZ25pJm.cjs");
 let node_path = require("node:path");
 node_path = require_rolldown_runtime.__toESM(node_path, 1);
 let node_crypto = require("node:crypto");
@@ -63,6 +64,98 @@ function subjectRepository(f, hints) {
 	}
 	return names.length === 0 && f.repositories.length === 1 ? f.repositories[0] : void 0;
 }
+
+// src/catalog/maturity.ts
+const MATURITY = [
+	{
+		level: 1,
+		name: "Ad-hoc",
+		requirements: []
+	},
+	{
+		level: 2,
+		name: "Defined",
+		requirements: [{
+			id: "ci-pipelines",
+			description: "CI pipelines exist for the repositories in scope",
+			signal: "pipelines-exist"
+		}]
+	},
+	{
+		level: 3,
+		name: "Automated",
+		requirements: [
+			{
+				id: "sast",
+				description: "SAST runs in CI",
+				checks: ["scan.sast"]
+			},
+			{
+				id: "sca",
+				description: "SCA runs in CI",
+				checks: ["scan.sca"]
+			},
+			{
+				id: "secret-detection",
+				description: "Secret detection runs in CI",
+				checks: ["scan.secrets"]
+			},
+			{
+				id: "prs-required",
+				description: "Pull requests and approvals are required",
+				checks: ["branch.pr-required", "branch.approvals-required"]
+			},
+			{
+				id: "mfa",
+				description: "MFA is enforced",
+				checks: ["org.mfa-required"]
+			},
+			{
+				id: "audit-events",
+				description: "Audit events are collected",
+				checks: ["audit-log.streaming"]
+			}
+		]
+	},
+	{
+		level: 4,
+		name: "Continuous",
+		requirements: [{
+			id: "cm-vm",
+			description: "All change-management and vulnerability-management controls pass",
+			controls: ["CM", "VM"]
+		}, {
+			id: "evidence",
+			description: "Evidence is collected continuously, immutable, retained and complete",
+			controls: [
+				"EV-1",
+				"EV-2",
+				"EV-3"
+			]
+		}]
+	},
+	{
+		level: 5,
+		name: "Predictive",
+		requirements: [
+			{
+				id: "anomaly-detection",
+				description: "Anomaly detection is on",
+				checks: ["anomaly.detection"]
+			},
+			{
+				id: "automated-remediation",
+				description: "Automated remediation is on (dependency update bots)",
+				checks: ["scan.dependency-updates"]
+			},
+			{
+				id: "trend",
+				description: "The failing-check count fell over the last four weeks",
+				signal: "failing-checks-falling"
+			}
+		]
+	}
+];
 
 // src/checks/define-check.ts
 /** Identity function that keeps `needs` and `options` typed for `evaluate`. */
@@ -3859,104 +3952,12 @@ const CHECK_REGISTRY = [
 const FACT_LOADERS = {
 	git: async (ctx) => (await Promise.resolve().then(() => require("./git-CIvF5nfr.cjs")).then((n) => n.git_exports)).collectGit(ctx),
 	workflows: async (ctx) => (await Promise.resolve().then(() => require("./workflows-L-ujCMNl.cjs")).then((n) => n.workflows_exports)).collectWorkflows(ctx),
-	repoFiles: async (ctx) => (await Promise.resolve().then(() => require("./repo-files-ixxNHVMG.cjs"))).collectRepoFiles(ctx),
-	github: async (ctx) => (await Promise.resolve().then(() => require("./connect-DzTI9Sxs.cjs")).then((n) => n.connect_exports)).collectGithub(ctx),
-	evidence: async (ctx) => (await Promise.resolve().then(() => require("./changes-CAueicyC.cjs")).then((n) => n.changes_exports)).collectEvidence(ctx),
-	ledger: async (ctx) => (await Promise.resolve().then(() => require("./changes-CAueicyC.cjs")).then((n) => n.changes_exports)).collectLedgerFacts(ctx),
-	anomalies: async (ctx) => (await Promise.resolve().then(() => require("./anomaly-Cx4LhaX5.cjs"))).collectAnomalyFacts(ctx)
+	repoFiles: async (ctx) => (await Promise.resolve().then(() => require("./repo-files-Cjoxiha0.cjs"))).collectRepoFiles(ctx),
+	github: async (ctx) => (await Promise.resolve().then(() => require("./connect-2fS57g67.cjs")).then((n) => n.connect_exports)).collectGithub(ctx),
+	evidence: async (ctx) => (await Promise.resolve().then(() => require("./changes-DLspTes4.cjs")).then((n) => n.changes_exports)).collectEvidence(ctx),
+	ledger: async (ctx) => (await Promise.resolve().then(() => require("./changes-DLspTes4.cjs")).then((n) => n.changes_exports)).collectLedgerFacts(ctx),
+	anomalies: async (ctx) => (await Promise.resolve().then(() => require("./anomaly-_Lr2fVlr.cjs"))).collectAnomalyFacts(ctx)
 };
-
-// src/catalog/maturity.ts
-const MATURITY = [
-	{
-		level: 1,
-		name: "Ad-hoc",
-		requirements: []
-	},
-	{
-		level: 2,
-		name: "Defined",
-		requirements: [{
-			id: "ci-pipelines",
-			description: "CI pipelines exist for the repositories in scope",
-			signal: "pipelines-exist"
-		}]
-	},
-	{
-		level: 3,
-		name: "Automated",
-		requirements: [
-			{
-				id: "sast",
-				description: "SAST runs in CI",
-				checks: ["scan.sast"]
-			},
-			{
-				id: "sca",
-				description: "SCA runs in CI",
-				checks: ["scan.sca"]
-			},
-			{
-				id: "secret-detection",
-				description: "Secret detection runs in CI",
-				checks: ["scan.secrets"]
-			},
-			{
-				id: "prs-required",
-				description: "Pull requests and approvals are required",
-				checks: ["branch.pr-required", "branch.approvals-required"]
-			},
-			{
-				id: "mfa",
-				description: "MFA is enforced",
-				checks: ["org.mfa-required"]
-			},
-			{
-				id: "audit-events",
-				description: "Audit events are collected",
-				checks: ["audit-log.streaming"]
-			}
-		]
-	},
-	{
-		level: 4,
-		name: "Continuous",
-		requirements: [{
-			id: "cm-vm",
-			description: "All change-management and vulnerability-management controls pass",
-			controls: ["CM", "VM"]
-		}, {
-			id: "evidence",
-			description: "Evidence is collected continuously, immutable, retained and complete",
-			controls: [
-				"EV-1",
-				"EV-2",
-				"EV-3"
-			]
-		}]
-	},
-	{
-		level: 5,
-		name: "Predictive",
-		requirements: [
-			{
-				id: "anomaly-detection",
-				description: "Anomaly detection is on",
-				checks: ["anomaly.detection"]
-			},
-			{
-				id: "automated-remediation",
-				description: "Automated remediation is on (dependency update bots)",
-				checks: ["scan.dependency-updates"]
-			},
-			{
-				id: "trend",
-				description: "The failing-check count fell over the last four weeks",
-				signal: "failing-checks-falling"
-			}
-		]
-	}
-];
 
 // src/engine/evaluate.ts
 /** Runs every enabled check over the collected facts. Pure: no I/O, never throws for a check. */
@@ -4131,7 +4132,7 @@ function rollUpControls(checks, results) {
 	});
 }
 function rollUpCriteria(controls) {
-	return require_catalog.CRITERIA.map((criterion) => {
+	return require_criteria.CRITERIA.map((criterion) => {
 		const list = controls.filter((c) => c.criteria.includes(criterion.id)).map((c) => ({
 			id: c.id,
 			status: c.status
@@ -4230,9 +4231,10 @@ async function assess(opts = {}) {
 	const { config } = loaded;
 	const now = opts.now ?? /* @__PURE__ */ new Date();
 	const until = opts.until ?? now;
-	const since = opts.since === void 0 ? parseSince(config.window.since, now) : opts.since;
+	const since = opts.since === void 0 ? require_config.parseSince(config.window.since, now, "window.since in the config") : opts.since;
 	const progress = opts.progress ?? (() => {});
 	const registry = opts.checks ?? CHECK_REGISTRY;
+	if (opts.only) checkSelectors(opts.only, registry.map((c) => c.id));
 	const selected = registry.filter((c) => !config.disabled.includes(c.id) && selectedBy(c.id, opts.only));
 	const facts = await collect(new Set(selected.flatMap((c) => [...c.needs, ...c.uses ?? []])), {
 		root,
@@ -4289,7 +4291,7 @@ async function collect(needed, ctx) {
 		try {
 			facts[key] = await FACT_LOADERS[key](ctx);
 		} catch (err) {
-			if (err instanceof require_errors.SourceError) throw err;
+			if (err instanceof require_errors.SourceError || err instanceof require_errors.GreenlightError && err.exitCode === 2) throw err;
 			facts[key] = {
 				unavailable: true,
 				reason: `${key}: ${err.message}`
@@ -4299,7 +4301,21 @@ async function collect(needed, ctx) {
 	return facts;
 }
 function selectedBy(id, only) {
-	return !only || only.some((o) => id === o || (o.endsWith(".") ? id.startsWith(o) : id.startsWith(`${o}.`)));
+	return !only || only.some((o) => selects(o, id));
+}
+function selects(selector, id) {
+	return id === selector || (selector.endsWith(".") ? id.startsWith(selector) : id.startsWith(`${selector}.`));
+}
+/** `--only` selectors that select no check are a usage error naming them, with the closest ids. */
+function checkSelectors(only, ids) {
+	const unknown = only.filter((o) => !ids.some((id) => selects(o, id)));
+	if (unknown.length === 0) return;
+	const prefixes = [...new Set(ids.map((id) => `${id.split(".")[0]}.`))];
+	const lines = unknown.map((o) => {
+		const guess = require_config.didYouMean(o, o.includes(".") && !o.endsWith(".") ? ids : [...prefixes, ...ids]);
+		return `unknown check id or prefix: ${o}${guess ? ` (did you mean ${guess}?)` : ""}`;
+	});
+	throw new require_errors.UsageError(`${lines.join("\n")}\nknown prefixes: ${prefixes.join(" ")} (\`greenlight controls\` lists every check id)`);
 }
 function subjectOf(root, facts, githubTarget) {
 	const subject = {
@@ -4324,22 +4340,6 @@ function subjectOf(root, facts, githubTarget) {
 	}
 	return subject;
 }
-/** `90d`, `12w`, `6m`, `1y` or a date. */
-function parseSince(value, now) {
-	const m = /^(\d+)([dwmy])$/.exec(value.trim());
-	if (m) {
-		const days = Number(m[1]) * {
-			d: 1,
-			w: 7,
-			m: 30,
-			y: 365
-		}[m[2]];
-		return /* @__PURE__ */ new Date(now.getTime() - days * 864e5);
-	}
-	const t = Date.parse(value);
-	if (Number.isNaN(t)) throw new require_errors.UsageError(`invalid --since "${value}": use a duration such as 90d or a date such as 2026-01-31`);
-	return new Date(t);
-}
 
 Object.defineProperty(exports, "CHECK_REGISTRY", {
   enumerable: true,
@@ -4357,11 +4357,5 @@ Object.defineProperty(exports, "evaluateChecks", {
   enumerable: true,
   get: function () {
     return evaluateChecks;
-  }
-});
-Object.defineProperty(exports, "parseSince", {
-  enumerable: true,
-  get: function () {
-    return parseSince;
   }
 });

@@ -12,6 +12,7 @@ var connect_exports = /* @__PURE__ */ require_rolldown_runtime.__exportAll({ col
 const DEFAULT_API_URL = "https://api.github.com";
 function apiUrlFor(url) {
 	if (!url) return DEFAULT_API_URL;
+	if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new require_errors.UsageError(`--github-url "${url}": expected the https:// URL of a GitHub Enterprise Server`);
 	const u = url.replace(/\/+$/, "");
 	if (/\/api\/v3$/.test(u) || /^https?:\/\/api\.github\.com$/.test(u)) return u;
 	return `${u}/api/v3`;
@@ -84,7 +85,7 @@ async function collectGithub(ctx) {
 	}
 	if (!creds.token && !creds.app) return require_facts.unavailable(`no GitHub credentials for ${target}: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY`);
 	const explicit = gh.target !== void 0;
-	const { collectGithubFacts } = await Promise.resolve().then(() => require("./collect-Dz9xMAy4.cjs")).then((n) => n.collect_exports);
+	const { collectGithubFacts } = await Promise.resolve().then(() => require("./collect-q7_bbTtL.cjs")).then((n) => n.collect_exports);
 	return collectGithubFacts({
 		target,
 		apiUrl,
@@ -109,10 +110,22 @@ Object.defineProperty(exports, "DEFAULT_API_URL", {
     return DEFAULT_API_URL;
   }
 });
+Object.defineProperty(exports, "ETAG_CACHE", {
+  enumerable: true,
+  get: function () {
+    return ETAG_CACHE;
+  }
+});
 Object.defineProperty(exports, "apiUrlFor", {
   enumerable: true,
   get: function () {
     return apiUrlFor;
+  }
+});
+Object.defineProperty(exports, "collectGithub", {
+  enumerable: true,
+  get: function () {
+    return collectGithub;
   }
 });
 Object.defineProperty(exports, "connect_exports", {
@@ -125,5 +138,17 @@ Object.defineProperty(exports, "credentialsFromEnv", {
   enumerable: true,
   get: function () {
     return credentialsFromEnv;
+  }
+});
+Object.defineProperty(exports, "githubRepoOfRemote", {
+  enumerable: true,
+  get: function () {
+    return githubRepoOfRemote;
+  }
+});
+Object.defineProperty(exports, "progressLine", {
+  enumerable: true,
+  get: function () {
+    return progressLine;
   }
 });

@@ -62,6 +62,32 @@ exceptions: []
 #    approvedBy: security@example.com
 #    expires: 2027-03-31
 `;
+/** Lines of a .gitignore that already keep `.greenlight/` out of git. */
+const IGNORES_STATE = /* @__PURE__ */ new Set([
+	".greenlight",
+	".greenlight/",
+	"/.greenlight",
+	"/.greenlight/",
+	".greenlight/**",
+	"/.greenlight/**"
+]);
+/**
+* Adds `.greenlight/` (the ledger database, keys, caches) to the repository's .gitignore: creates
+* the file if missing, keeps every other line, adds nothing when a line already ignores it.
+* Returns whether the file changed.
+*/
+function ignoreStateDir(root) {
+	const file = node_path.default.join(root, ".gitignore");
+	if (!(0, node_fs.existsSync)(file)) {
+		(0, node_fs.writeFileSync)(file, "# greenlight: evidence database, keys and caches\n.greenlight/\n");
+		return true;
+	}
+	const text = (0, node_fs.readFileSync)(file, "utf8");
+	if (text.split(/\r?\n/).some((l) => IGNORES_STATE.has(l.trim()))) return false;
+	const eol = text.includes("\r\n") ? "\r\n" : "\n";
+	(0, node_fs.appendFileSync)(file, `${text === "" || text.endsWith("\n") ? "" : eol}.greenlight/${eol}`);
+	return true;
+}
 async function run(target, flags) {
 	const file = node_path.default.join(node_path.default.resolve(target), "greenlight.yml");
 	if ((0, node_fs.existsSync)(file) && !flags.force) process.stderr.write(`greenlight: ${file} exists; keeping it (use --force to overwrite)\n`);
@@ -70,10 +96,12 @@ async function run(target, flags) {
 		(0, node_fs.writeFileSync)(file, STARTER_CONFIG);
 		process.stdout.write(`wrote ${file}\n`);
 	}
-	const ledger = await (await Promise.resolve().then(() => require("./ledger-BwRK-cHS.cjs"))).initLedger(node_path.default.resolve(target));
+	if (ignoreStateDir(node_path.default.dirname(file))) process.stdout.write(`added .greenlight/ to ${node_path.default.join(node_path.default.dirname(file), ".gitignore")}\n`);
+	const ledger = await (await Promise.resolve().then(() => require("./ledger-CIvPD6Oa.cjs"))).initLedger(node_path.default.resolve(target));
 	process.stdout.write(`evidence ledger ${ledger.origin} at ${ledger.location}; signing key ${ledger.keyId}${ledger.keyCreated ? ` (new, public key ${ledger.publicKeyFile})` : ""}\n`);
 	return 0;
 }
 
 exports.STARTER_CONFIG = STARTER_CONFIG;
+exports.ignoreStateDir = ignoreStateDir;
 exports.run = run;

@@ -3050,11 +3050,11 @@ function registerLedgerCommands(program, run) {
 	common(hold.command("release").description("Release a legal hold").argument("<id>", "hold id").requiredOption("--reason <text>", "why (recorded, signed)").option("--actor <name>", "who releases the hold")).action(action(holdRelease));
 	common(hold.command("list").description("List legal holds")).action(action(holdList));
 	common(ledger.command("export").description("Write entries, blobs, proofs, checkpoints and the public key to DIR for offline verification").requiredOption("-o, --out <dir>", "a new (or empty) folder").option("--from <entry|date>", "first entry: a number, or a date (first entry recorded on/after it)").option("--to <entry|date>", "last entry: a number, or a date (last entry recorded on/before it)")).action(action(exportCmd));
-	program.command("verify").description("Verify an evidence export offline (no database): signatures, proofs, blobs, completeness").argument("<dir>", "folder written by `greenlight ledger export`").option("--key <file|keyid>", "the public key (PEM) or key id you trust; default: the key in the export").option("--origin <origin>", "the log origin you expect").option("--checkpoint <file>", "a checkpoint you kept earlier: prove the exported log extends it").addOption(format()).action(run(() => Promise.resolve().then(() => require("./verify-BXmZufVk.cjs"))));
+	program.command("verify").description("Verify an evidence export offline (no database): signatures, proofs, blobs, completeness").argument("<dir>", "folder written by `greenlight ledger export`").option("--key <file|keyid>", "the public key (PEM) or key id you trust; default: the key in the export").option("--origin <origin>", "the log origin you expect").option("--checkpoint <file>", "a checkpoint you kept earlier: prove the exported log extends it").addOption(format()).action(run(() => Promise.resolve().then(() => require("./verify-Ct7rQXTm.cjs"))));
 }
 async function open(flags, opts = {}) {
-	const { loadConfig } = await Promise.resolve().then(() => require("./config-GtLl39kM.cjs")).then((n) => n.config_exports);
-	const { openLedger, ledgerOptionsFromConfig, parsePublicKey } = await Promise.resolve().then(() => require("./ledger-BwRK-cHS.cjs"));
+	const { loadConfig } = await Promise.resolve().then(() => require("./config-CzQzmNo5.cjs")).then((n) => n.config_exports);
+	const { openLedger, ledgerOptionsFromConfig, parsePublicKey } = await Promise.resolve().then(() => require("./ledger-CIvPD6Oa.cjs"));
 	const root = node_path.default.resolve(flags.repo);
 	const { config } = loadConfig(root, flags.config);
 	const trustedKeys = opts.keys?.map((file) => {
@@ -3187,7 +3187,7 @@ async function consistency(flags) {
 		const to = sizeArg(flags.to, "--to");
 		let held = null;
 		if (flags.checkpoint) {
-			const { openCheckpoint, loadTrustedKeys } = await Promise.resolve().then(() => require("./ledger-BwRK-cHS.cjs"));
+			const { openCheckpoint, loadTrustedKeys } = await Promise.resolve().then(() => require("./ledger-CIvPD6Oa.cjs"));
 			if (!(0, node_fs.existsSync)(flags.checkpoint)) throw new require_errors.UsageError(`${flags.checkpoint}: file not found`);
 			const keys = loadTrustedKeys(node_path.default.resolve(flags.repo));
 			held = openCheckpoint((0, node_fs.readFileSync)(flags.checkpoint, "utf8"), ledger.origin, keys, flags.checkpoint);
@@ -3312,6 +3312,8 @@ async function entryBound(ledger, value, side) {
 	return last.seq;
 }
 async function exportCmd(flags) {
+	const { checkOutDir } = await Promise.resolve().then(() => require("./output-CICIvwUv.cjs"));
+	checkOutDir(flags.out);
 	const { ledger } = await open(flags);
 	try {
 		const from = await entryBound(ledger, flags.from, "from");
@@ -3355,37 +3357,37 @@ async function main(argv) {
 		"high",
 		"medium",
 		"low"
-	]).default("low")).option("--no-record", "do not record the assessment in the evidence ledger").option("-q, --quiet", "no progress output").option("--github <target>", "also assess GitHub: ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)").option("--github-url <url>", "GitHub Enterprise Server URL (default: github.com)").option("--concurrency <n>", "parallel GitHub API requests (default 8)").action(run(() => Promise.resolve().then(() => require("./assess-BJKOYkYl.cjs")).then((n) => n.assess_exports)));
-	program.command("controls").description("List the control catalog: criteria, controls and checks").addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table")).action(run(() => Promise.resolve().then(() => require("./controls-CIqNHaOv.cjs"))));
-	program.command("init").description("Write a commented starter greenlight.yml (and set up the evidence ledger)").argument("[path]", "repository working tree", ".").option("--force", "overwrite an existing greenlight.yml").action(run(() => Promise.resolve().then(() => require("./init-SPksodwc.cjs"))));
-	program.command("doctor").description("Show what the GitHub token can and cannot see, and which checks it leaves not_available").option("--github <target>", "ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)").option("--github-url <url>", "GitHub Enterprise Server URL (default: github.com)").addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table")).action(run(() => Promise.resolve().then(() => require("./doctor-B-9_LHw6.cjs"))));
+	]).default("low")).option("--no-record", "do not record the assessment in the evidence ledger").option("-q, --quiet", "no progress output").option("--github <target>", "also assess GitHub: ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)").option("--github-url <url>", "GitHub Enterprise Server URL (default: github.com)").option("--concurrency <n>", "parallel GitHub API requests (default 8)").action(run(() => Promise.resolve().then(() => require("./assess-CqgP1HEz.cjs"))));
+	program.command("controls").description("List the control catalog: criteria, controls and checks").addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table")).action(run(() => Promise.resolve().then(() => require("./controls-Bi3-t6da.cjs"))));
+	program.command("init").description("Write a commented starter greenlight.yml (and set up the evidence ledger)").argument("[path]", "repository working tree", ".").option("--force", "overwrite an existing greenlight.yml").action(run(() => Promise.resolve().then(() => require("./init-DH_UBiHH.cjs"))));
+	program.command("doctor").description("Show what the GitHub token can and cannot see, and which checks it leaves not_available").option("--github <target>", "ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)").option("--github-url <url>", "GitHub Enterprise Server URL (default: github.com)").addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table")).action(run(() => Promise.resolve().then(() => require("./doctor-BVvtH_Ao.cjs"))));
 	program.command("demo").description("Assess the bundled \"acme\" organisation on a local GitHub simulator (no network, no token)").addOption(new Option("-f, --format <format>", "report format").choices([
 		"table",
 		"json",
 		"markdown",
 		"sarif"
-	]).default("table")).option("-o, --out <file>", "write the report to FILE instead of stdout").option("--scenario <file>", "a simulator scenario (YAML, see docs/github-simulator.md) instead of acme").option("--serve", "only start the simulator and print how to assess it; Ctrl-C stops it").option("--port <n>", "simulator port (default: any free port)").option("--latency <ms>", "latency injected into every simulated API request").option("--keep", "keep the demo checkout of acme/web").option("-q, --quiet", "no progress output").action(run(() => Promise.resolve().then(() => require("./demo-9bR2pjWE.cjs"))));
+	]).default("table")).option("-o, --out <file>", "write the report to FILE instead of stdout").option("--scenario <file>", "a simulator scenario (YAML, see docs/github-simulator.md) instead of acme").option("--serve", "only start the simulator and print how to assess it; Ctrl-C stops it").option("--port <n>", "simulator port (default: any free port)").option("--latency <ms>", "latency injected into every simulated API request").option("--keep", "keep the demo checkout of acme/web").option("-q, --quiet", "no progress output").action(run(() => Promise.resolve().then(() => require("./demo-Db9dGkmj.cjs"))));
 	const record = program.command("record").description("Record pipeline evidence in the ledger (signed, idempotent, with the CI context)");
 	const common = (c) => c.option("--repo <path>", "repository working tree", ".").option("-c, --config <file>", "config file (default: greenlight.yml in the repository)").option("--at <time>", "when it happened (ISO 8601); default now").option("--fail-open", "spool locally and exit 0 when the evidence ledger cannot be reached");
-	common(record.command("deployment").description("Record a deployment of a commit to an environment")).requiredOption("--env <name>", "environment deployed to, e.g. production").option("--commit <sha>", "commit deployed (default: the CI commit, else HEAD)").option("--artifact <name@digest...>", "artifact shipped, as NAME@sha256:HEX (repeatable)").option("--pipeline-url <url>", "link to the deploy pipeline (default: the CI run URL)").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DH_cd4U-.cjs"))).deployment })));
-	common(record.command("scan").description("Record scanner reports (format detected from content)")).argument("<files...>", "report files: SARIF, CycloneDX, SPDX, Trivy, Grype, Gitleaks, Checkov, npm audit, ZAP").option("--format <format>", "report format, when detection is not wanted").option("--commit <sha>", "commit scanned (default: the CI commit, else HEAD)").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DH_cd4U-.cjs"))).scan })));
-	common(record.command("tests").description("Record test results (JUnit XML)")).argument("<files...>", "JUnit XML files").option("--commit <sha>", "commit tested (default: the CI commit, else HEAD)").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DH_cd4U-.cjs"))).tests })));
-	common(record.command("override").description("Record an emergency change; opens a post-incident review")).requiredOption("--reason <text>", "why the normal process is bypassed").requiredOption("--ticket <key>", "incident or change ticket").requiredOption("--approver <name>", "who approved the emergency change").option("--commit <sha>", "commit shipped as an emergency").option("--env <name>", "environment").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DH_cd4U-.cjs"))).override })));
-	common(record.command("review").description("Record the post-incident review closing an emergency override")).requiredOption("--ticket <key>", "ticket of the emergency override").option("--reviewer <name>", "who held the review (default: the CI actor)").option("--notes <text>", "outcome of the review").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DH_cd4U-.cjs"))).review })));
-	common(record.command("access-review").description("Record a periodic access review with its sign-off")).requiredOption("--file <file>", "the review (YAML or JSON: reviewedAt, signedOffBy, reviewers, systems, identities)").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DH_cd4U-.cjs"))).accessReview })));
+	common(record.command("deployment").description("Record a deployment of a commit to an environment")).requiredOption("--env <name>", "environment deployed to, e.g. production").option("--commit <sha>", "commit deployed (default: the CI commit, else HEAD)").option("--artifact <name@digest...>", "artifact shipped, as NAME@sha256:HEX (repeatable)").option("--pipeline-url <url>", "link to the deploy pipeline (default: the CI run URL)").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DlwjYIIO.cjs"))).deployment })));
+	common(record.command("scan").description("Record scanner reports (format detected from content)")).argument("<files...>", "report files: SARIF, CycloneDX, SPDX, Trivy, Grype, Gitleaks, Checkov, npm audit, ZAP").option("--format <format>", "report format, when detection is not wanted").option("--commit <sha>", "commit scanned (default: the CI commit, else HEAD)").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DlwjYIIO.cjs"))).scan })));
+	common(record.command("tests").description("Record test results (JUnit XML)")).argument("<files...>", "JUnit XML files").option("--commit <sha>", "commit tested (default: the CI commit, else HEAD)").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DlwjYIIO.cjs"))).tests })));
+	common(record.command("override").description("Record an emergency change; opens a post-incident review")).requiredOption("--reason <text>", "why the normal process is bypassed").requiredOption("--ticket <key>", "incident or change ticket").requiredOption("--approver <name>", "who approved the emergency change").option("--commit <sha>", "commit shipped as an emergency").option("--env <name>", "environment").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DlwjYIIO.cjs"))).override })));
+	common(record.command("review").description("Record the post-incident review closing an emergency override")).requiredOption("--ticket <key>", "ticket of the emergency override").option("--reviewer <name>", "who held the review (default: the CI actor)").option("--notes <text>", "outcome of the review").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DlwjYIIO.cjs"))).review })));
+	common(record.command("access-review").description("Record a periodic access review with its sign-off")).requiredOption("--file <file>", "the review (YAML or JSON: reviewedAt, signedOffBy, reviewers, systems, identities)").action(run(async () => ({ run: (await Promise.resolve().then(() => require("./record-DlwjYIIO.cjs"))).accessReview })));
 	const windowed = (c) => c.option("--since <when>", "window start: a duration (90d, 12w) or a date; default from config").option("--until <date>", "window end (default now)").option("--repo <path>", "repository working tree", ".").option("--branch <name>", "protected branch (default: the default branch)").option("-c, --config <file>", "config file").option("--github <owner/repo>", "read pull requests from GitHub (default: the origin, when GITHUB_TOKEN is set)").option("--github-url <url>", "GitHub Enterprise Server URL (default: github.com)");
 	windowed(program.command("changes").description("List every change that reached the protected branch, with its evidence")).addOption(new Option("-f, --format <format>", "output format").choices([
 		"table",
 		"json",
 		"csv"
-	]).default("table")).option("-o, --out <file>", "write to FILE instead of stdout").option("--env <names...>", "production environments (default: production prod)").action(run(() => Promise.resolve().then(() => require("./changes-CuQ8uZ6m.cjs")).then((n) => n.changes_exports)));
-	windowed(program.command("sample").description("Draw a reproducible sample of changes and export its evidence")).requiredOption("--size <n>", "sample size (25, 40, 60 or any number)").requiredOption("--seed <seed>", "seed: the same seed and population give the same sample").option("-o, --out <dir>", "folder for sample.csv and the evidence of each sampled change").action(run(() => Promise.resolve().then(() => require("./sample-COZMMnQe.cjs"))));
+	]).default("table")).option("-o, --out <file>", "write to FILE instead of stdout").option("--env <names...>", "production environments (default: production prod)").action(run(() => Promise.resolve().then(() => require("./changes-DKVl0Kea.cjs")).then((n) => n.changes_exports)));
+	windowed(program.command("sample").description("Draw a reproducible sample of changes and export its evidence")).requiredOption("--size <n>", "sample size (25, 40, 60 or any number)").requiredOption("--seed <seed>", "seed: the same seed and population give the same sample").option("-o, --out <dir>", "folder for sample.csv and the evidence of each sampled change").action(run(() => Promise.resolve().then(() => require("./sample-9cfqoVm2.cjs"))));
 	program.command("gate").description("CI gate: on a pull request, scans and tests; on a deploy, every shipped commit traceable").option("--repo <path>", "repository working tree", ".").option("-c, --config <file>", "config file").addOption(new Option("--context <context>", "what to gate").choices([
 		"auto",
 		"pull_request",
 		"deploy"
-	]).default("auto")).option("--env <name>", "environment being deployed to").option("--commit <sha>", "commit being gated (default: from CI)").option("--protected-env <names...>", "environments gated as deploys (default: production prod)").option("--block <severities...>", "severities of new findings that block (default: critical high)").option("--override", "emergency path: pass, record the override and open a post-incident review").option("--reason <text>", "with --override: why").option("--ticket <key>", "with --override: incident ticket").option("--approver <name>", "with --override: who approved").option("--fail-open", "pass (recording locally) when the evidence store cannot be reached").action(run(() => Promise.resolve().then(() => require("./gate-dy-i_RRr.cjs"))));
-	program.command("anomalies").description("Look for anomalies (direct/force pushes, override spikes, deploys of failed gates, off-hours merges, failing-check spikes); --notify alerts and records the run").option("--since <when>", "window start: a duration (1d, 7d, 12w) or a date", "1d").option("--until <date>", "window end (default now)").option("--repo <path>", "repository working tree", ".").option("--branch <name>", "protected branch (default: the default branch)").option("-c, --config <file>", "config file").addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table")).option("--notify", "send the anomalies to the configured alert destinations and record the run in the ledger").action(run(() => Promise.resolve().then(() => require("./anomalies-CQRrj_lj.cjs"))));
+	]).default("auto")).option("--env <name>", "environment being deployed to").option("--commit <sha>", "commit being gated (default: from CI)").option("--protected-env <names...>", "environments gated as deploys (default: production prod)").option("--block <severities...>", "severities of new findings that block (default: critical high)").option("--override", "emergency path: pass, record the override and open a post-incident review").option("--reason <text>", "with --override: why").option("--ticket <key>", "with --override: incident ticket").option("--approver <name>", "with --override: who approved").option("--fail-open", "pass (recording locally) when the evidence store cannot be reached").action(run(() => Promise.resolve().then(() => require("./gate-tpT5aF_y.cjs"))));
+	program.command("anomalies").description("Look for anomalies (direct/force pushes, override spikes, deploys of failed gates, off-hours merges, failing-check spikes); --notify alerts and records the run").option("--since <when>", "window start: a duration (1d, 7d, 12w) or a date", "1d").option("--until <date>", "window end (default now)").option("--repo <path>", "repository working tree", ".").option("--branch <name>", "protected branch (default: the default branch)").option("-c, --config <file>", "config file").addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table")).option("--notify", "send the anomalies to the configured alert destinations and record the run in the ledger").action(run(() => Promise.resolve().then(() => require("./anomalies-D6AJFV-W.cjs"))));
 	registerLedgerCommands(program, run);
 	try {
 		await program.parseAsync(argv);
@@ -3396,8 +3398,42 @@ async function main(argv) {
 			process.stderr.write(`greenlight: ${err.message}\n`);
 			return err.exitCode;
 		}
+		const input = fileSystemInputError(err);
+		if (input) {
+			process.stderr.write(`greenlight: ${input}\n`);
+			return 2;
+		}
 		throw err;
 	}
+}
+/**
+* A file-system error on a path the user named (a file given as a folder, a folder without
+* permission, a read-only disk) is bad input, exit 2, said with the path — not a bug. Commands
+* check their inputs up front; this is the net for the paths they did not foresee.
+*/
+const INPUT_ERRNO = /* @__PURE__ */ new Set([
+	"ENOENT",
+	"ENOTDIR",
+	"EISDIR",
+	"EACCES",
+	"EPERM",
+	"EROFS",
+	"ELOOP",
+	"ENAMETOOLONG"
+]);
+function fileSystemInputError(err) {
+	const e = err;
+	if (!e || typeof e.code !== "string" || !INPUT_ERRNO.has(e.code) || typeof e.path !== "string") return null;
+	return `${e.path}: ${{
+		ENOENT: "no such file or folder",
+		ENOTDIR: "a part of the path is not a folder",
+		EISDIR: "is a folder, not a file",
+		EACCES: "permission denied",
+		EPERM: "operation not permitted",
+		EROFS: "read-only file system",
+		ELOOP: "too many symbolic links",
+		ENAMETOOLONG: "name too long"
+	}[e.code]} (${e.syscall ?? "access"})`;
 }
 
 Object.defineProperty(exports, "main", {
