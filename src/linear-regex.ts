@@ -13,6 +13,8 @@ export interface LinearPattern {
   find(text: string, from?: number): { start: number; end: number; text: string } | null;
   /** Every non-empty match, left to right. */
   all(text: string): { start: number; end: number }[];
+  /** Whether it matches anywhere in `text`. */
+  test(text: string): boolean;
 }
 
 /** Why `source` cannot be compiled by the linear-time engine, or null when it can. */
@@ -33,6 +35,7 @@ export function compileLinear(source: string): LinearPattern {
   const re = RE2JS.compile(source);
   return {
     source,
+    test: (text) => re.test(text),
     find(text, from = 0) {
       const m = re.matcher(text);
       if (!m.find(from)) return null;

@@ -1,13 +1,22 @@
+import { writeSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
+import { redactText } from './redact/index.js';
 
 /**
  * Structured logs on stderr (stdout is the command's output). Quiet by default; set
- * GREENLIGHT_LOG_LEVEL=info|debug to see more. Anything that looks like a credential is
- * redacted by key, and token-shaped strings are masked in messages.
+ * GREENLIGHT_LOG_LEVEL=info|debug to see more. Values under credential-like keys are censored,
+ * and every line goes through the one redaction path (`src/redact/`) before it is written.
  */
 const REDACT_KEYS = ['token', 'password', 'secret', 'authorization', 'privateKey', 'private_key', 'key'];
 
 let instance: Logger | undefined;
+
+/** Where log lines go: fd 2, synchronously, each line redacted. */
+export const logDestination = (fd = 2) => ({
+  write(line: string): void {
+    writeSync(fd, redactText(line));
+  },
+});
 
 export function log(): Logger {
   instance ??= pino(
@@ -15,34 +24,11 @@ export function log(): Logger {
       level: process.env.GREENLIGHT_LOG_LEVEL ?? 'warn',
       base: null,
       redact: { paths: [...REDACT_KEYS, ...REDACT_KEYS.map((k) => `*.${k}`)], censor: '[redacted]' },
-      hooks: {
-        logMethod(args, method) {
-          method.apply(
-            this,
-            args.map((a) => (typeof a === 'string' ? maskTokens(a) : a)) as Parameters<typeof method>,
-          );
-        },
-      },
     },
-    pino.destination({ fd: 2, sync: true }),
+    logDestination(),
   );
   return instance;
 }
 
-const TOKEN_PATTERNS = [
-  /\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g,
-  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
-  /\bglpat-[A-Za-z0-9_-]{20,}\b/g,
-  /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g,
-  /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g,
-  /(https?:\/\/)[^/\s:@]+:[^/\s@]+@/g,
-];
-
-/** Masks token-shaped substrings (GitHub, GitLab, AWS, Slack, credentials in URLs). */
-export function maskTokens(text: string): string {
-  let out = text;
-  for (const re of TOKEN_PATTERNS) {
-    out = out.replace(re, (m, p1: string) => (m.startsWith('http') ? `${p1}[redacted]@` : '[redacted]'));
-  }
-  return out;
-}
+/** Masks secrets in a message (the one redaction path; kept for callers of the old name). */
+export const maskTokens = redactText;

@@ -32,7 +32,9 @@ export {
   type OpenLedgerStoreOptions,
 } from './ledger-store.js';
 export { collectEvidence, collectLedgerFacts, EVIDENCE_LOOKBACK_DAYS } from './collect.js';
-export { spoolStore, replaySpool, type SpoolWriter } from './spool.js';
+export { replaySpool, type SpoolWriter } from './spool.js';
+// The spool handed out here redacts everything before it is written.
+export { spoolStore, redactItem, redactingWriter } from './redacted-writer.js';
 export { forgePullRequests } from './forge.js';
 export type * from './types.js';
 export * from './record.js';

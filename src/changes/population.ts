@@ -1,4 +1,5 @@
 import type { CiContext } from '../ci-context/index.js';
+import { compileLinear } from '../linear-regex.js';
 import type {
   ApprovalRecord,
   Commit,
@@ -643,9 +644,10 @@ function forcePushRow(
 
 /** Returns the first ticket reference (key or tracker URL) in a text, or null. */
 export function ticketMatcher(pattern: string, urlPattern: string): (text: string) => string | null {
-  const key = new RegExp(pattern);
-  const url = new RegExp(urlPattern);
-  return (text) => key.exec(text)?.[0] ?? url.exec(text)?.[0] ?? null;
+  // Linear-time engine: a long commit message cannot stall the population (no ReDoS).
+  const key = compileLinear(pattern);
+  const url = compileLinear(urlPattern);
+  return (text) => key.find(text)?.text ?? url.find(text)?.text ?? null;
 }
 
 /** Why a change is not traceable to an approved, tested change (empty: it is, or it is excepted). */

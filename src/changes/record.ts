@@ -8,6 +8,7 @@ import {
   type Statement,
 } from './evidence.js';
 import { BLOB, buildStatement, commitSubject, nameSubject } from './predicates.js';
+import { redactItem } from './redacted-writer.js';
 import type { RecordedSeverity, ScanFindingRecord } from '../facts/index.js';
 
 /**
@@ -48,6 +49,8 @@ export async function recordIdempotent(
   now: Date,
   lookbackDays = DEDUPE_LOOKBACK_DAYS,
 ): Promise<RecordOutcome> {
+  // Redacted before either writer (ledger or spool) sees it, and before it is compared or returned.
+  item = await redactItem(item);
   const { statement } = item;
   const digest = Object.values(statement.subject[0]?.digest ?? {})[0];
   const at = Date.parse(predicateTime(statement.predicate) ?? '');

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { GreenlightError } from '../errors.js';
+import { installOutputRedaction } from '../redact/index.js';
 import { toolVersion } from '../version.js';
 import { registerLedgerCommands } from './ledger.js';
 
@@ -8,6 +9,8 @@ import { registerLedgerCommands } from './ledger.js';
  * `greenlight --version` stays close to a bare `node` start.
  */
 export async function main(argv: string[]): Promise<number> {
+  // Everything the command prints (output, notices, errors, logs of libraries) is redacted.
+  installOutputRedaction();
   const program = new Command()
     .name('greenlight')
     .description('Make your CI/CD pipeline prove its own SOC 2 compliance.')

@@ -24,7 +24,7 @@ import {
 import { loadConfig, yamlToJs, type Config } from '../config/index.js';
 import { InputError, SourceError, UsageError } from '../errors.js';
 import type { ScanFindingRecord } from '../facts/index.js';
-import { maskTokens } from '../log.js';
+import { redactBlob } from '../redact/index.js';
 import type { ReportFormat, ScanReport } from '../sources/reports/index.js';
 
 /** Flags every `record` subcommand takes. */
@@ -307,7 +307,10 @@ export async function accessReview(flags: AccessReviewFlags): Promise<number> {
     systems: r.systems,
     identitiesReviewed: r.identities.length,
     accessRemoved: r.identities.filter((i) => i.decision === 'remove').length,
-    file: { bytes: Buffer.from(maskTokens(bytes.toString('utf8'))), name: path.basename(flags.file) },
+    file: {
+      bytes: (await redactBlob(bytes, path.basename(flags.file))).bytes,
+      name: path.basename(flags.file),
+    },
     ...repoField(env),
     ci: env.ci,
   });
@@ -321,32 +324,14 @@ export interface ReportFlags extends CommonFlags {
   commit?: string;
 }
 
-/** Keys whose values in raw reports may hold a secret (Gitleaks `Secret`/`Match`, snippets…). */
-const SECRET_KEYS = new Set(['secret', 'match', 'snippet', 'code', 'raw', 'rawv2', 'evidence', 'line']);
-const REDACT_PARSE_LIMIT = 32 * 1024 * 1024;
-
-/** The raw report as stored: secret-bearing values removed, token-shaped strings masked. */
-export function redactReport(bytes: Buffer): Buffer {
-  const text = bytes.toString('utf8');
-  if (bytes.length <= REDACT_PARSE_LIMIT && /^\s*[[{]/.test(text)) {
-    try {
-      const strip = (v: unknown): unknown => {
-        if (Array.isArray(v)) return v.map(strip);
-        if (v && typeof v === 'object')
-          return Object.fromEntries(
-            Object.entries(v).map(([k, x]) => [
-              k,
-              SECRET_KEYS.has(k.toLowerCase()) && typeof x === 'string' ? '[redacted]' : strip(x),
-            ]),
-          );
-        return typeof v === 'string' ? maskTokens(v) : v;
-      };
-      return Buffer.from(JSON.stringify(strip(JSON.parse(text))));
-    } catch {
-      // not JSON after all: fall through to text masking
-    }
-  }
-  return Buffer.from(maskTokens(text));
+/**
+ * A report as stored: the per-format structural pass (Gitleaks `Secret`, SARIF snippets…, see
+ * sources/reports/redact.ts), then the value redaction every blob gets (src/redact/).
+ */
+async function storedReport(file: string, format: ReportFormat): Promise<Buffer> {
+  const { redactReport } = await import('../sources/reports/index.js');
+  const structural = await redactReport({ path: file }, format);
+  return (await redactBlob(structural, path.basename(file))).bytes;
 }
 
 async function parseAll(files: string[], format: string | undefined, root: string): Promise<ScanReport[]> {
@@ -390,7 +375,6 @@ export async function scan(files: string[], flags: ReportFlags): Promise<number>
       throw new UsageError(`${files[i]}: a JUnit report holds tests: use \`greenlight record tests\``);
   return withStore(env, async (store) => {
     for (const [i, r] of reports.entries()) {
-      const raw = readFileSync(files[i]!);
       const item = scanStatement({
         commit,
         tool: r.tool.name,
@@ -398,7 +382,7 @@ export async function scan(files: string[], flags: ReportFlags): Promise<number>
         scanTypes: [...new Set([r.scanType, ...r.findings.map((f) => f.scanType)])],
         scannedAt,
         report: {
-          bytes: redactReport(raw),
+          bytes: await storedReport(files[i]!, r.format),
           name: path.basename(files[i]!),
           mediaType: r.format === 'sarif' ? 'application/sarif+json' : 'application/json',
         },
@@ -431,7 +415,9 @@ export async function tests(files: string[], flags: ReportFlags): Promise<number
     commit: resolveCommit(env.root, flags.commit, env.ci),
     format: 'junit',
     ...sum,
-    reports: files.map((f) => ({ bytes: redactReport(readFileSync(f)), name: path.basename(f) })),
+    reports: await Promise.all(
+      files.map(async (f) => ({ bytes: await storedReport(f, 'junit'), name: path.basename(f) })),
+    ),
     ...repoField(env),
     ci: env.ci,
   });

@@ -50,8 +50,13 @@ export interface BlobStore {
 }
 
 export async function prepareBlob(input: BlobInput, redactor: Redactor): Promise<PreparedBlob> {
+  // A Buffer is passed as is: the redactor knows the buffers it already redacted.
   const raw =
-    typeof input.content === 'string' ? Buffer.from(input.content, 'utf8') : Buffer.from(input.content);
+    typeof input.content === 'string'
+      ? Buffer.from(input.content, 'utf8')
+      : Buffer.isBuffer(input.content)
+        ? input.content
+        : Buffer.from(input.content);
   const { bytes, redaction } = await redactor.redact(raw, input.name);
   const digest = sha256(bytes);
   if (input.sha256 !== undefined && input.sha256.toLowerCase() !== digest.toString('hex')) {

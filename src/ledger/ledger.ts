@@ -29,9 +29,8 @@ import {
   type HashReader,
 } from './merkle.js';
 import { consistencyProof, inclusionProof, verifyConsistency } from './proofs.js';
-import { holdsSecret, redactJson } from '../redact/index.js';
+import { holdsSecret, redactStatement } from '../redact/index.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { sealSummaries } from './index-mac.js';
 import {
   canonicalJson,
   evidenceType,
@@ -197,22 +196,6 @@ export function requireSigner(ctx: LedgerContext): Signer {
     );
   }
   return ctx.signer;
-}
-
-/**
- * A statement with every secret masked (`src/redact/`): the subjects' names and every string of
- * the predicate, keys included; never a digest. Nothing is signed before it went through here.
- */
-export function redactStatement(statement: Statement): Statement {
-  const subject = redactJson(statement.subject.map((s) => s.name));
-  const predicate = redactJson(statement.predicate);
-  if (predicate === statement.predicate && subject.every((n, i) => n === statement.subject[i]!.name))
-    return statement;
-  return {
-    ...statement,
-    subject: statement.subject.map((s, i) => ({ ...s, name: subject[i]! })),
-    predicate,
-  };
 }
 
 /** Validates statements, redacts them and their blobs, keeps the blobs' bytes in memory, signs, hashes. */
@@ -427,10 +410,7 @@ export async function appendPrepared(
         })),
       );
       await tx.insertPayloads(fresh.map((p, i) => ({ seq: size + i, envelope: p.envelope })));
-      if (ctx.summarizer)
-        await tx.insertSummaries(
-          await sealSummaries(ctx, summaryRows(ctx.summarizer, fresh, size, recordedAt)),
-        );
+      if (ctx.summarizer) await tx.insertSummaries(summaryRows(ctx.summarizer, fresh, size, recordedAt));
       const refs = fresh.flatMap((p, i) => {
         const digests = new Map(p.blobs.map((b) => [b.ref.digest.sha256, b.digest]));
         return [...digests.values()].map((digest) => ({ seq: size + i, digest }));
@@ -477,7 +457,7 @@ export function statementOfRow(row: EntryRow & { envelope: Buffer }): Statement 
 }
 
 function summaryRows(summarizer: Summarizer, fresh: PreparedEntry[], size: number, recordedAt: string) {
-  const rows: Omit<SummaryRow, 'mac'>[] = [];
+  const rows: SummaryRow[] = [];
   fresh.forEach((p, i) => {
     const entry = {
       seq: size + i,
@@ -493,7 +473,6 @@ function summaryRows(summarizer: Summarizer, fresh: PreparedEntry[], size: numbe
         predicate_type: entry.predicateType,
         recorded_at: recordedAt,
         summary,
-        leaf_hash: p.leafHash,
       });
   });
   return rows;

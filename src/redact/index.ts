@@ -121,6 +121,27 @@ export function holdsSecret(text: string): boolean {
   return (mayHoldSecret(text) && detect(text).length > 0) || knownIn(text);
 }
 
+interface StatementLike {
+  subject: { name?: string | undefined }[];
+  predicate: Record<string, unknown>;
+}
+
+/**
+ * A statement with every secret masked: the subjects' names and every string of the predicate,
+ * keys included; never a digest. The statement itself when it holds none.
+ */
+export function redactStatement<S extends StatementLike>(statement: S): S {
+  const names = redactJson(statement.subject.map((s) => s.name ?? null));
+  const predicate = redactJson(statement.predicate);
+  const same = names.every((n, i) => n === (statement.subject[i]!.name ?? null));
+  if (predicate === statement.predicate && same) return statement;
+  return {
+    ...statement,
+    subject: statement.subject.map((s, i) => (names[i] === null ? s : { ...s, name: names[i] })),
+    predicate,
+  };
+}
+
 function isText(content: Buffer): boolean {
   if (content.includes(0)) return false;
   try {
@@ -148,13 +169,22 @@ export async function redactBlob(
   name: string,
   patterns: readonly LinearPattern[] = [],
 ): Promise<{ bytes: Buffer; redaction: Redaction }> {
+  const before = done.get(content);
+  if (before && patterns.length === 0) return { bytes: content, redaction: before };
   if (!isText(content)) return { bytes: content, redaction: { scanned: false, count: 0, rules: [] } };
   const text = content.toString('utf8');
-  const ours = scan(text);
-  const found = [...ours];
+  const found: Span[] = [];
   patterns.forEach((p, i) => {
     for (const m of p.all(text)) found.push({ ...m, rule: `config:ledger.redact[${i}]` });
   });
+  if (before) {
+    // Already through the rules below (a writer above redacted it): only the patterns are new.
+    const r = apply(text, found);
+    if (r.count === 0) return { bytes: content, redaction: before };
+    return remember(Buffer.from(r.text, 'utf8'), merge(before, r));
+  }
+  const ours = scan(text);
+  found.push(...ours);
   // Loaded on first use: commands that never store a blob do not pay for secretlint.
   const { loadSecretlint, PRESET_ID } = await import('../secretlint.js');
   const { lint, preset } = await loadSecretlint();
@@ -172,8 +202,29 @@ export async function redactBlob(
     found.push({ start, end: tokenEnd(text, end), rule: m.ruleId });
   }
   const r = apply(text, found);
-  if (r.count === 0) return { bytes: content, redaction: { scanned: true, count: 0, rules: [] } };
-  return { bytes: Buffer.from(r.text, 'utf8'), redaction: { scanned: true, count: r.count, rules: r.rules } };
+  if (r.count === 0) return remember(content, { scanned: true, count: 0, rules: [] });
+  return remember(Buffer.from(r.text, 'utf8'), { scanned: true, count: r.count, rules: r.rules });
+}
+
+/**
+ * Blobs this process already redacted, with what was done: redacting them again (the ledger below
+ * the spool's door and `recordIdempotent`) costs nothing and keeps the first record.
+ */
+const done = new WeakMap<Buffer, Redaction>();
+
+function remember(bytes: Buffer, redaction: Redaction): { bytes: Buffer; redaction: Redaction } {
+  done.set(bytes, redaction);
+  return { bytes, redaction };
+}
+
+function merge(a: Redaction, b: TextRedaction): Redaction {
+  const counts = new Map(a.rules.map((r) => [r.id, r.count]));
+  for (const r of b.rules) counts.set(r.id, (counts.get(r.id) ?? 0) + r.count);
+  return {
+    scanned: true,
+    count: a.count + b.count,
+    rules: [...counts].sort((x, y) => x[0].localeCompare(y[0])).map(([id, count]) => ({ id, count })),
+  };
 }
 
 const INSTALLED = Symbol.for('greenlight.redact.output');

@@ -61,7 +61,7 @@ for (const d of DIALECTS) {
         expect(leaks(text)).toEqual([]);
         expect(text).toContain('[REDACTED:');
         // digests are never touched
-        expect(read.every((r) => r.statement.subject[0]!.digest.sha256 === 'b'.repeat(64))).toBe(true);
+        expect(read.every((r) => r.statement.subject[0]?.digest?.sha256 === 'b'.repeat(64))).toBe(true);
         await ledger.close();
         expect(leaks(await dumpDatabase(url))).toEqual([]);
       } finally {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileLinear, linearPatternError, type LinearPattern } from '../../linear-regex.js';
 import {
   isUnavailable,
   subjectRepository,
@@ -14,12 +15,10 @@ const CHANGE_KINDS = new Set(['pr-merge', 'forge-squash', 'direct-push']);
 /** Bound on the commits read behind one merge: enough for any real pull request. */
 const MAX_MERGED = 1000;
 
-function compile(source: string, name: string): RegExp | string {
-  try {
-    return new RegExp(source);
-  } catch (e) {
-    return `tickets.${name} is not a valid regular expression: ${(e as Error).message}`;
-  }
+/** The pattern on the linear-time engine (no ReDoS on a long commit message), or why it cannot be. */
+function compile(source: string, name: string): LinearPattern | string {
+  const error = linearPatternError(source);
+  return error ? `tickets.${name} is not a valid regular expression: ${error}` : compileLinear(source);
 }
 
 /**

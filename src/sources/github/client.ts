@@ -6,6 +6,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
 import { tightenFile, writePrivateFile } from '../../private-files.js';
+import { registerSecret } from '../../redact/index.js';
 
 /**
  * The GitHub API client: Octokit with retries (network errors and 5xx, with backoff), throttling
@@ -111,6 +112,8 @@ export async function createClient(opts: ClientOptions): Promise<GithubClient> {
       auth: { appId: opts.app.appId, privateKey: opts.app.privateKey, installationId },
     });
   } else {
+    // The token is masked wherever it shows up (an error body that echoes it), however it was given.
+    registerSecret(opts.token);
     octokit = new GreenlightOctokit({ ...common, ...(opts.token ? { auth: opts.token } : {}) });
   }
 

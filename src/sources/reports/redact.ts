@@ -8,10 +8,14 @@
  * not known yet), result messages are masked too: such tools may quote the secret in them.
  *
  * Streams: the input is read in chunks and the output produced in chunks, whatever its size.
+ *
+ * This is the structural pre-pass for reports; `greenlight record` then gives the result the
+ * value redaction every blob gets (`src/redact/`), which finds secrets in any other field.
  */
 import type { ReportFormat } from '../../facts/scans.js';
 import { InputError } from '../../errors.js';
 import { newDigest, readChunks, inputName, type ReportInput } from './input.js';
+import { redactText } from '../../redact/index.js';
 import { maskSecrets } from './normalize.js';
 import { scanTypeForTool } from './scan-types.js';
 
@@ -235,7 +239,7 @@ class JsonRedactor {
         this.secretRuns.set(this.stack[1]!.index, scanTypeForTool(value) === 'secrets');
         break;
       case 'mask':
-        this.out.push(Buffer.from(JSON.stringify(maskSecrets(value))));
+        this.out.push(Buffer.from(JSON.stringify(redactText(maskSecrets(value)))));
         this.copyFrom = i + 1;
         break;
     }
