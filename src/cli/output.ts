@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { redactText } from '../redact/index.js';
 
 /**
  * `--out` of every command. The folder that holds the output must exist: greenlight never creates
@@ -52,7 +53,8 @@ export function writeAtomic(file: string, text: string, flag = '--out'): void {
   try {
     const fd = openSync(tmp, 'wx', 0o644);
     try {
-      writeSync(fd, text);
+      // A report written with --out is redacted like everything the command prints.
+      writeSync(fd, redactText(text));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
