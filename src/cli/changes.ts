@@ -68,8 +68,8 @@ export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>
   if (evidence.unindexed)
     process.stderr.write(
       `greenlight: ${evidence.unindexed} ledger entries were read from their signed statements because ` +
-        'the read index has no summary of them (recorded by an older greenlight); ' +
-        '`greenlight ledger reindex` adds them and makes this faster\n',
+        'the read index has no summary of them (recorded by an older greenlight), or no signing key is ' +
+        'here to authenticate it; with the signing key, `greenlight ledger reindex` adds them and makes this faster\n',
     );
   const repository = repositoryName(git.remotes);
   const forge = github ? forgePullRequests(github, flags.github ?? repository) : null;
