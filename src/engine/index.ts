@@ -62,10 +62,7 @@ export async function assess(opts: AssessOptions = {}): Promise<AssessRun> {
   const { config } = loaded;
   const now = opts.now ?? new Date();
   const until = opts.until ?? now;
-  const since =
-    opts.since === undefined
-      ? parseSince(config.window.since, now, 'window.since in the config')
-      : opts.since;
+  const since = opts.since === undefined ? parseSince(config.window.since, now, 'window.since') : opts.since;
   const progress = opts.progress ?? (() => {});
 
   const registry = opts.checks ?? CHECK_REGISTRY;
