@@ -8,223 +8,7 @@ let node_fs = require("node:fs");
 let node_path = require("node:path");
 node_path = require_rolldown_runtime.__toESM(node_path, 1);
 
-// src/config/schema.ts
-/**
-* The one source of truth for `greenlight.yml`: the TypeScript types, the validation and the
-* JSON Schema in `schema/greenlight.schema.json` all come from here. Every object is strict so a
-* misspelt key is an error with a did-you-mean, not a silently ignored setting.
-*/
-const severity = require_schemas._enum([
-	"critical",
-	"high",
-	"medium",
-	"low"
-]);
-const scanType = require_schemas._enum([
-	"sast",
-	"sca",
-	"container",
-	"secrets",
-	"iac",
-	"dast",
-	"policy"
-]);
-const isoDate = require_schemas.union([require_schemas.string(), require_schemas.date()]).transform((v) => v instanceof Date ? v.toISOString().slice(0, 10) : v).refine((v) => !Number.isNaN(Date.parse(v)), { message: "expected a date such as 2027-01-31" });
-const exceptionSchema = require_schemas.strictObject({
-	check: require_schemas.string().min(1).describe("Check id the exception covers, e.g. pipeline.actions-pinned"),
-	resource: require_schemas.string().default("*").describe("Glob over the result resource (a path, commit, repository…); * covers every resource"),
-	reason: require_schemas.string().min(1).describe("Why the risk is accepted"),
-	approvedBy: require_schemas.string().min(1).describe("Who accepted the risk"),
-	owner: require_schemas.string().optional().describe("Who owns the follow-up"),
-	expires: isoDate.describe("Date after which the exception no longer applies (the result becomes a fail)"),
-	ticket: require_schemas.string().optional()
-});
-/** Anomaly rules `greenlight anomalies` evaluates (MO-2), by id. */
-const ANOMALY_RULES = [
-	"direct-push",
-	"force-push",
-	"override-spike",
-	"deploy-failed-gate",
-	"off-hours-merge",
-	"failing-checks-spike"
-];
-const WEEKDAYS = [
-	"mon",
-	"tue",
-	"wed",
-	"thu",
-	"fri",
-	"sat",
-	"sun"
-];
-const clock = require_schemas.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "expected a time such as 08:00" });
-/** An alert destination: an http(s) URL, or `$NAME` / `${NAME}`, an environment variable holding it (keeps secret URLs out of git). */
-const destination = require_schemas.string().refine((v) => /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v) || /^https?:\/\/[^\s]+$/.test(v), { message: "expected an http(s) URL, or $NAME naming an environment variable that holds it" });
-const anomaliesSchema = require_schemas.strictObject({
-	enabled: require_schemas.boolean().default(false).describe("Evaluate anomaly rules (`greenlight anomalies`) and alert"),
-	rules: require_schemas.array(require_schemas._enum(ANOMALY_RULES)).default([...ANOMALY_RULES]).describe("Anomaly rules to evaluate"),
-	alerts: require_schemas.strictObject({
-		webhook: destination.optional().describe("POST the anomalies as JSON to this URL"),
-		slack: destination.optional().describe("Slack incoming-webhook URL"),
-		command: require_schemas.string().min(1).optional().describe("Shell command run with the anomalies as JSON on stdin")
-	}).default({}).describe("Where alerts go (at least one destination)"),
-	overrides: require_schemas.strictObject({
-		max: require_schemas.number().int().min(0).default(2).describe("Most gate overrides allowed within `days`"),
-		days: require_schemas.number().int().min(1).default(7)
-	}).default({
-		max: 2,
-		days: 7
-	}),
-	workingHours: require_schemas.strictObject({
-		timezone: require_schemas.string().default("UTC").refine((tz) => {
-			try {
-				new Intl.DateTimeFormat("en-US", { timeZone: tz });
-				return true;
-			} catch {
-				return false;
-			}
-		}, { message: "expected an IANA time zone such as Europe/Paris" }),
-		days: require_schemas.array(require_schemas._enum(WEEKDAYS)).default([
-			"mon",
-			"tue",
-			"wed",
-			"thu",
-			"fri"
-		]),
-		start: clock.default("08:00"),
-		end: clock.default("20:00")
-	}).default({
-		timezone: "UTC",
-		days: [
-			"mon",
-			"tue",
-			"wed",
-			"thu",
-			"fri"
-		],
-		start: "08:00",
-		end: "20:00"
-	}).describe("Changes merged outside these hours are anomalies (off-hours-merge)"),
-	failingChecks: require_schemas.strictObject({ increase: require_schemas.number().int().min(1).default(5).describe("More failing results than the previous assessment by at least this many is a spike") }).default({ increase: 5 })
-}).default({
-	enabled: false,
-	rules: [...ANOMALY_RULES],
-	alerts: {},
-	overrides: {
-		max: 2,
-		days: 7
-	},
-	workingHours: {
-		timezone: "UTC",
-		days: [
-			"mon",
-			"tue",
-			"wed",
-			"thu",
-			"fri"
-		],
-		start: "08:00",
-		end: "20:00"
-	},
-	failingChecks: { increase: 5 }
-}).describe("Anomaly detection (MO-2): rules over recorded evidence and the change population, with alerts");
-const configSchema = require_schemas.strictObject({
-	$schema: require_schemas.string().optional(),
-	version: require_schemas.literal(1).default(1),
-	scope: require_schemas.strictObject({
-		branches: require_schemas.array(require_schemas.string()).default([]).describe("Branches to assess; empty means the default branch"),
-		releaseBranches: require_schemas.array(require_schemas.string()).default([]).describe("Glob patterns of release branches that must be protected too")
-	}).default({
-		branches: [],
-		releaseBranches: []
-	}),
-	window: require_schemas.strictObject({ since: require_schemas.string().default("90d").describe("Start of the history window: a duration (90d, 12w) or a date") }).default({ since: "90d" }),
-	thresholds: require_schemas.strictObject({
-		approvals: require_schemas.number().int().min(1).default(1),
-		orgAdmins: require_schemas.number().int().min(0).default(3),
-		repoAdmins: require_schemas.number().int().min(0).default(3),
-		secretMaxAgeDays: require_schemas.number().int().min(1).default(365),
-		staleMemberDays: require_schemas.number().int().min(1).default(180),
-		accessReviewDays: require_schemas.number().int().min(1).default(90),
-		emergencyReviewDays: require_schemas.number().int().min(0).default(7),
-		signedCommitsFloor: require_schemas.number().min(0).max(1).default(.9).describe("Share (0..1) of commits in the window that must carry a valid signature"),
-		evidenceCompleteness: require_schemas.number().min(0).max(1).default(.99),
-		sla: require_schemas.strictObject({
-			critical: require_schemas.number().int().min(0).default(7),
-			high: require_schemas.number().int().min(0).default(30),
-			medium: require_schemas.number().int().min(0).default(90),
-			low: require_schemas.number().int().min(0).default(180)
-		}).default({
-			critical: 7,
-			high: 30,
-			medium: 90,
-			low: 180
-		})
-	}).default({
-		approvals: 1,
-		orgAdmins: 3,
-		repoAdmins: 3,
-		secretMaxAgeDays: 365,
-		staleMemberDays: 180,
-		accessReviewDays: 90,
-		emergencyReviewDays: 7,
-		signedCommitsFloor: .9,
-		evidenceCompleteness: .99,
-		sla: {
-			critical: 7,
-			high: 30,
-			medium: 90,
-			low: 180
-		}
-	}),
-	tickets: require_schemas.strictObject({
-		pattern: require_schemas.string().default("\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b").describe("Regular expression a ticket key matches (default: Jira/Linear keys such as ENG-123)"),
-		urlPattern: require_schemas.string().default("https?://[^\\s)]*(?:atlassian\\.net/browse|linear\\.app/[^\\s)]+/issue|/issues|/-/issues|/work_items|/tickets?)/[^\\s)]+").describe("Regular expression for a link to an issue tracker that also counts as a ticket")
-	}).default({
-		pattern: "\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b",
-		urlPattern: "https?://[^\\s)]*(?:atlassian\\.net/browse|linear\\.app/[^\\s)]+/issue|/issues|/-/issues|/work_items|/tickets?)/[^\\s)]+"
-	}),
-	scans: require_schemas.strictObject({
-		required: require_schemas.array(scanType).default([
-			"sast",
-			"sca",
-			"secrets"
-		]).describe("Scan types every repository must run on pull requests"),
-		classes: require_schemas.array(require_schemas.strictObject({
-			name: require_schemas.string(),
-			repositories: require_schemas.array(require_schemas.string()).describe("Globs over repository names"),
-			required: require_schemas.array(scanType)
-		})).default([]).describe("Repository classes with their own required scan types")
-	}).default({
-		required: [
-			"sast",
-			"sca",
-			"secrets"
-		],
-		classes: []
-	}),
-	severity: require_schemas.record(require_schemas.string(), severity).default({}).describe("Severity overrides by check id"),
-	disabled: require_schemas.array(require_schemas.string()).default([]).describe("Check ids not to run"),
-	checks: require_schemas.record(require_schemas.string(), require_schemas.record(require_schemas.string(), require_schemas.unknown())).default({}).describe("Per-check options by check id"),
-	exceptions: require_schemas.array(exceptionSchema).default([]),
-	anomalies: anomaliesSchema,
-	ledger: require_schemas.strictObject({
-		origin: require_schemas.string().optional().describe("Checkpoint origin line; default greenlight/<repository>"),
-		retentionDays: require_schemas.record(require_schemas.string(), require_schemas.number().int().min(1)).default({ default: 730 }).describe("Retention per evidence type in days; \"default\" applies to every type not named"),
-		auditCycleDays: require_schemas.number().int().min(1).default(365),
-		redact: require_schemas.array(require_schemas.string()).default([]).describe("Extra regular expressions removed from evidence blobs before storage (besides the secretlint rules)")
-	}).default({
-		retentionDays: { default: 730 },
-		auditCycleDays: 365,
-		redact: []
-	})
-}).describe("greenlight configuration");
-function defaultConfig() {
-	return configSchema.parse({});
-}
-
 // ../../work/main/node_modules/re2js/build/index.js
-var import_dist = require_dist$1.require_dist();
 /*!
 * re2js
 * RE2JS is the JavaScript port of RE2, a regular expression engine that provides linear time matching
@@ -6994,6 +6778,7 @@ function compileLinear(source) {
 	const re = RE2JS.compile(source);
 	return {
 		source,
+		test: (text) => re.test(text),
 		find(text, from = 0) {
 			const m = re.matcher(text);
 			if (!m.find(from)) return null;
@@ -7021,7 +6806,223 @@ function compileLinear(source) {
 	};
 }
 
+// src/config/schema.ts
+/**
+* The one source of truth for `greenlight.yml`: the TypeScript types, the validation and the
+* JSON Schema in `schema/greenlight.schema.json` all come from here. Every object is strict so a
+* misspelt key is an error with a did-you-mean, not a silently ignored setting.
+*/
+const severity = require_schemas._enum([
+	"critical",
+	"high",
+	"medium",
+	"low"
+]);
+const scanType = require_schemas._enum([
+	"sast",
+	"sca",
+	"container",
+	"secrets",
+	"iac",
+	"dast",
+	"policy"
+]);
+const isoDate = require_schemas.union([require_schemas.string(), require_schemas.date()]).transform((v) => v instanceof Date ? v.toISOString().slice(0, 10) : v).refine((v) => !Number.isNaN(Date.parse(v)), { message: "expected a date such as 2027-01-31" });
+const exceptionSchema = require_schemas.strictObject({
+	check: require_schemas.string().min(1).describe("Check id the exception covers, e.g. pipeline.actions-pinned"),
+	resource: require_schemas.string().default("*").describe("Glob over the result resource (a path, commit, repository…); * covers every resource"),
+	reason: require_schemas.string().min(1).describe("Why the risk is accepted"),
+	approvedBy: require_schemas.string().min(1).describe("Who accepted the risk"),
+	owner: require_schemas.string().optional().describe("Who owns the follow-up"),
+	expires: isoDate.describe("Date after which the exception no longer applies (the result becomes a fail)"),
+	ticket: require_schemas.string().optional()
+});
+/** Anomaly rules `greenlight anomalies` evaluates (MO-2), by id. */
+const ANOMALY_RULES = [
+	"direct-push",
+	"force-push",
+	"override-spike",
+	"deploy-failed-gate",
+	"off-hours-merge",
+	"failing-checks-spike"
+];
+const WEEKDAYS = [
+	"mon",
+	"tue",
+	"wed",
+	"thu",
+	"fri",
+	"sat",
+	"sun"
+];
+const clock = require_schemas.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "expected a time such as 08:00" });
+/** An alert destination: an http(s) URL, or `$NAME` / `${NAME}`, an environment variable holding it (keeps secret URLs out of git). */
+const destination = require_schemas.string().refine((v) => /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v) || /^https?:\/\/[^\s]+$/.test(v), { message: "expected an http(s) URL, or $NAME naming an environment variable that holds it" });
+const anomaliesSchema = require_schemas.strictObject({
+	enabled: require_schemas.boolean().default(false).describe("Evaluate anomaly rules (`greenlight anomalies`) and alert"),
+	rules: require_schemas.array(require_schemas._enum(ANOMALY_RULES)).default([...ANOMALY_RULES]).describe("Anomaly rules to evaluate"),
+	alerts: require_schemas.strictObject({
+		webhook: destination.optional().describe("POST the anomalies as JSON to this URL"),
+		slack: destination.optional().describe("Slack incoming-webhook URL"),
+		command: require_schemas.string().min(1).optional().describe("Shell command run with the anomalies as JSON on stdin")
+	}).default({}).describe("Where alerts go (at least one destination)"),
+	overrides: require_schemas.strictObject({
+		max: require_schemas.number().int().min(0).default(2).describe("Most gate overrides allowed within `days`"),
+		days: require_schemas.number().int().min(1).default(7)
+	}).default({
+		max: 2,
+		days: 7
+	}),
+	workingHours: require_schemas.strictObject({
+		timezone: require_schemas.string().default("UTC").refine((tz) => {
+			try {
+				new Intl.DateTimeFormat("en-US", { timeZone: tz });
+				return true;
+			} catch {
+				return false;
+			}
+		}, { message: "expected an IANA time zone such as Europe/Paris" }),
+		days: require_schemas.array(require_schemas._enum(WEEKDAYS)).default([
+			"mon",
+			"tue",
+			"wed",
+			"thu",
+			"fri"
+		]),
+		start: clock.default("08:00"),
+		end: clock.default("20:00")
+	}).default({
+		timezone: "UTC",
+		days: [
+			"mon",
+			"tue",
+			"wed",
+			"thu",
+			"fri"
+		],
+		start: "08:00",
+		end: "20:00"
+	}).describe("Changes merged outside these hours are anomalies (off-hours-merge)"),
+	failingChecks: require_schemas.strictObject({ increase: require_schemas.number().int().min(1).default(5).describe("More failing results than the previous assessment by at least this many is a spike") }).default({ increase: 5 })
+}).default({
+	enabled: false,
+	rules: [...ANOMALY_RULES],
+	alerts: {},
+	overrides: {
+		max: 2,
+		days: 7
+	},
+	workingHours: {
+		timezone: "UTC",
+		days: [
+			"mon",
+			"tue",
+			"wed",
+			"thu",
+			"fri"
+		],
+		start: "08:00",
+		end: "20:00"
+	},
+	failingChecks: { increase: 5 }
+}).describe("Anomaly detection (MO-2): rules over recorded evidence and the change population, with alerts");
+const configSchema = require_schemas.strictObject({
+	$schema: require_schemas.string().optional(),
+	version: require_schemas.literal(1).default(1),
+	scope: require_schemas.strictObject({
+		branches: require_schemas.array(require_schemas.string()).default([]).describe("Branches to assess; empty means the default branch"),
+		releaseBranches: require_schemas.array(require_schemas.string()).default([]).describe("Glob patterns of release branches that must be protected too")
+	}).default({
+		branches: [],
+		releaseBranches: []
+	}),
+	window: require_schemas.strictObject({ since: require_schemas.string().default("90d").describe("Start of the history window: a duration (90d, 12w) or a date") }).default({ since: "90d" }),
+	thresholds: require_schemas.strictObject({
+		approvals: require_schemas.number().int().min(1).default(1),
+		orgAdmins: require_schemas.number().int().min(0).default(3),
+		repoAdmins: require_schemas.number().int().min(0).default(3),
+		secretMaxAgeDays: require_schemas.number().int().min(1).default(365),
+		staleMemberDays: require_schemas.number().int().min(1).default(180),
+		accessReviewDays: require_schemas.number().int().min(1).default(90),
+		emergencyReviewDays: require_schemas.number().int().min(0).default(7),
+		signedCommitsFloor: require_schemas.number().min(0).max(1).default(.9).describe("Share (0..1) of commits in the window that must carry a valid signature"),
+		evidenceCompleteness: require_schemas.number().min(0).max(1).default(.99),
+		sla: require_schemas.strictObject({
+			critical: require_schemas.number().int().min(0).default(7),
+			high: require_schemas.number().int().min(0).default(30),
+			medium: require_schemas.number().int().min(0).default(90),
+			low: require_schemas.number().int().min(0).default(180)
+		}).default({
+			critical: 7,
+			high: 30,
+			medium: 90,
+			low: 180
+		})
+	}).default({
+		approvals: 1,
+		orgAdmins: 3,
+		repoAdmins: 3,
+		secretMaxAgeDays: 365,
+		staleMemberDays: 180,
+		accessReviewDays: 90,
+		emergencyReviewDays: 7,
+		signedCommitsFloor: .9,
+		evidenceCompleteness: .99,
+		sla: {
+			critical: 7,
+			high: 30,
+			medium: 90,
+			low: 180
+		}
+	}),
+	tickets: require_schemas.strictObject({
+		pattern: require_schemas.string().default("\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b").describe("Regular expression a ticket key matches (default: Jira/Linear keys such as ENG-123)"),
+		urlPattern: require_schemas.string().default("https?://[^\\s)]*(?:atlassian\\.net/browse|linear\\.app/[^\\s)]+/issue|/issues|/-/issues|/work_items|/tickets?)/[^\\s)]+").describe("Regular expression for a link to an issue tracker that also counts as a ticket")
+	}).default({
+		pattern: "\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b",
+		urlPattern: "https?://[^\\s)]*(?:atlassian\\.net/browse|linear\\.app/[^\\s)]+/issue|/issues|/-/issues|/work_items|/tickets?)/[^\\s)]+"
+	}),
+	scans: require_schemas.strictObject({
+		required: require_schemas.array(scanType).default([
+			"sast",
+			"sca",
+			"secrets"
+		]).describe("Scan types every repository must run on pull requests"),
+		classes: require_schemas.array(require_schemas.strictObject({
+			name: require_schemas.string(),
+			repositories: require_schemas.array(require_schemas.string()).describe("Globs over repository names"),
+			required: require_schemas.array(scanType)
+		})).default([]).describe("Repository classes with their own required scan types")
+	}).default({
+		required: [
+			"sast",
+			"sca",
+			"secrets"
+		],
+		classes: []
+	}),
+	severity: require_schemas.record(require_schemas.string(), severity).default({}).describe("Severity overrides by check id"),
+	disabled: require_schemas.array(require_schemas.string()).default([]).describe("Check ids not to run"),
+	checks: require_schemas.record(require_schemas.string(), require_schemas.record(require_schemas.string(), require_schemas.unknown())).default({}).describe("Per-check options by check id"),
+	exceptions: require_schemas.array(exceptionSchema).default([]),
+	anomalies: anomaliesSchema,
+	ledger: require_schemas.strictObject({
+		origin: require_schemas.string().optional().describe("Checkpoint origin line; default greenlight/<repository>"),
+		retentionDays: require_schemas.record(require_schemas.string(), require_schemas.number().int().min(1)).default({ default: 730 }).describe("Retention per evidence type in days; \"default\" applies to every type not named"),
+		auditCycleDays: require_schemas.number().int().min(1).default(365),
+		redact: require_schemas.array(require_schemas.string()).default([]).describe("Extra regular expressions removed from evidence blobs before storage (besides the secretlint rules)")
+	}).default({
+		retentionDays: { default: 730 },
+		auditCycleDays: 365,
+		redact: []
+	})
+}).describe("greenlight configuration");
+function defaultConfig() {
+	return configSchema.parse({});
+}
+
 // src/config/when.ts
+var import_dist = require_dist$1.require_dist();
 /**
 * Window bounds as users write them: `--since 90d`, `--until 2026-12-31`, `window.since: 12w`.
 * A duration is a whole number of days, weeks, months (30 days) or years (365 days), from one day
@@ -7326,6 +7327,12 @@ Object.defineProperty(exports, "didYouMean", {
   enumerable: true,
   get: function () {
     return didYouMean;
+  }
+});
+Object.defineProperty(exports, "linearPatternError", {
+  enumerable: true,
+  get: function () {
+    return linearPatternError;
   }
 });
 Object.defineProperty(exports, "loadConfig", {

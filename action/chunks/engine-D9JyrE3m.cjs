@@ -3,10 +3,10 @@ const require_rolldown_runtime = require("./rolldown-runtime-LyEkZu4j.cjs");
 const require_errors = require("./errors-D0aBwMou.cjs");
 const require_version = require("./version-B8M_KEb6.cjs");
 const require_schemas = require("./schemas-C-7b3a2l.cjs");
+const require_config = require("./config-CJlPg9fU.cjs");
 const require_facts = require("./facts-B4My2u2s.cjs");
-const require_population = require("./population-CovNoEfC.cjs");
-require("./changes-DLspTes4.cjs");
-const require_config = require("./config-CzQzmNo5.cjs");
+const require_population = require("./population-BkIZ_W7m.cjs");
+require("./changes-D3Gxyi-b.cjs");
 const require_criteria = require("./criteria-h4MX4Ypc.cjs");
 const require_catalog = require("./catalog-Dxa2v6hN.cjs");
 const require_picomatch$1 = require("./picomatch-CsjYknMK.cjs");
@@ -1512,12 +1512,10 @@ const CHANGE_KINDS = /* @__PURE__ */ new Set([
 ]);
 /** Bound on the commits read behind one merge: enough for any real pull request. */
 const MAX_MERGED = 1e3;
+/** The pattern on the linear-time engine (no ReDoS on a long commit message), or why it cannot be. */
 function compile(source, name) {
-	try {
-		return new RegExp(source);
-	} catch (e) {
-		return `tickets.${name} is not a valid regular expression: ${e.message}`;
-	}
+	const error = require_config.linearPatternError(source);
+	return error ? `tickets.${name} is not a valid regular expression: ${error}` : require_config.compileLinear(source);
 }
 /**
 * The commits each of `merges` brought in: reachable from its second parents without crossing
@@ -3953,10 +3951,10 @@ const FACT_LOADERS = {
 	git: async (ctx) => (await Promise.resolve().then(() => require("./git-CIvF5nfr.cjs")).then((n) => n.git_exports)).collectGit(ctx),
 	workflows: async (ctx) => (await Promise.resolve().then(() => require("./workflows-L-ujCMNl.cjs")).then((n) => n.workflows_exports)).collectWorkflows(ctx),
 	repoFiles: async (ctx) => (await Promise.resolve().then(() => require("./repo-files-Cjoxiha0.cjs"))).collectRepoFiles(ctx),
-	github: async (ctx) => (await Promise.resolve().then(() => require("./connect-2fS57g67.cjs")).then((n) => n.connect_exports)).collectGithub(ctx),
-	evidence: async (ctx) => (await Promise.resolve().then(() => require("./changes-DLspTes4.cjs")).then((n) => n.changes_exports)).collectEvidence(ctx),
-	ledger: async (ctx) => (await Promise.resolve().then(() => require("./changes-DLspTes4.cjs")).then((n) => n.changes_exports)).collectLedgerFacts(ctx),
-	anomalies: async (ctx) => (await Promise.resolve().then(() => require("./anomaly-_Lr2fVlr.cjs"))).collectAnomalyFacts(ctx)
+	github: async (ctx) => (await Promise.resolve().then(() => require("./connect-BspNLPnC.cjs")).then((n) => n.connect_exports)).collectGithub(ctx),
+	evidence: async (ctx) => (await Promise.resolve().then(() => require("./changes-D3Gxyi-b.cjs")).then((n) => n.changes_exports)).collectEvidence(ctx),
+	ledger: async (ctx) => (await Promise.resolve().then(() => require("./changes-D3Gxyi-b.cjs")).then((n) => n.changes_exports)).collectLedgerFacts(ctx),
+	anomalies: async (ctx) => (await Promise.resolve().then(() => require("./anomaly-BARtQDau.cjs"))).collectAnomalyFacts(ctx)
 };
 
 // src/engine/evaluate.ts
@@ -4231,7 +4229,7 @@ async function assess(opts = {}) {
 	const { config } = loaded;
 	const now = opts.now ?? /* @__PURE__ */ new Date();
 	const until = opts.until ?? now;
-	const since = opts.since === void 0 ? require_config.parseSince(config.window.since, now, "window.since in the config") : opts.since;
+	const since = opts.since === void 0 ? require_config.parseSince(config.window.since, now, "window.since") : opts.since;
 	const progress = opts.progress ?? (() => {});
 	const registry = opts.checks ?? CHECK_REGISTRY;
 	if (opts.only) checkSelectors(opts.only, registry.map((c) => c.id));
