@@ -32,7 +32,16 @@ export {
   type OpenLedgerStoreOptions,
 } from './ledger-store.js';
 export { collectEvidence, collectLedgerFacts, EVIDENCE_LOOKBACK_DAYS } from './collect.js';
-export { replaySpool, type SpoolWriter } from './spool.js';
+export {
+  replaySpool,
+  prepareSpool,
+  spoolPlace,
+  type SpoolPlace,
+  type SpoolTarget,
+  type SpoolWriter,
+} from './spool.js';
+export { isStoreUnreachable } from './unreachable.js';
+export { resolveCommit } from './commit.js';
 // The spool handed out here redacts everything before it is written.
 export { spoolStore, redactItem, redactingWriter } from './redacted-writer.js';
 export { forgePullRequests } from './forge.js';

@@ -12,7 +12,7 @@ import {
   fromSummary,
   mergeFragments,
 } from './read-evidence.js';
-import { replaySpool } from './spool.js';
+import { legacySpoolFile, replaySpool, spoolPlace } from './spool.js';
 
 /**
  * Pipeline evidence in the signed ledger: statements are appended as DSSE-signed in-toto
@@ -57,9 +57,9 @@ export function isUserError(err: unknown): boolean {
   );
 }
 
-/** Where `--fail-open` spools statements when the ledger cannot be reached. */
-export function spoolDir(root: string): string {
-  return path.join(root, '.greenlight', 'spool');
+/** Where `--fail-open` spools statements when the ledger cannot be reached (outside the working tree). */
+export function spoolDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return spoolPlace(root, env).dir;
 }
 
 /** Whether a signing key is at hand (the file `greenlight init` writes, or the environment). */
@@ -95,11 +95,16 @@ export async function openLedgerStore(opts: OpenLedgerStoreOptions): Promise<Led
   const store = adapt(ledger, now);
   if (opts.write) {
     try {
-      const replayed = await replaySpool(spoolDir(opts.root), store, now());
+      const replayed = await replaySpool(opts.root, store, now());
       if (replayed)
         opts.notice?.(
           `replayed ${replayed.total} statement(s) spooled by --fail-open into the ledger ` +
             `(${replayed.appended} new, ${replayed.total - replayed.appended} already there)`,
+        );
+      if (existsSync(legacySpoolFile(opts.root)))
+        opts.notice?.(
+          `${legacySpoolFile(opts.root)} is never replayed: a spool inside the working tree could be ` +
+            `forged by anyone who can commit; the spool now lives in ${spoolDir(opts.root)}`,
         );
     } catch (err) {
       await store.close();

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { openLedgerStore, spoolDir } from '../changes/index.js';
+import { openLedgerStore, prepareSpool, resolveCommit, spoolStore } from '../changes/index.js';
 import { captureCiContext, commandNow } from '../ci-context/index.js';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
@@ -33,6 +33,9 @@ export async function run(flags: GateFlags): Promise<number> {
   if (!flags.override && (flags.reason || flags.ticket || flags.approver))
     throw new UsageError('--reason, --ticket and --approver go with --override');
   const now = commandNow();
+  // Evidence is keyed by full SHAs: a ref or a short SHA is resolved as `record` resolves it.
+  const commit = flags.commit ? resolveCommit(root, flags.commit, ci) : undefined;
+  const baseRef = ci.system === 'github-actions' ? process.env.GITHUB_BASE_REF?.trim() : undefined;
   const result = await runGate({
     root,
     config,
@@ -40,7 +43,9 @@ export async function run(flags: GateFlags): Promise<number> {
     now,
     context: flags.context,
     ...(flags.env ? { environment: flags.env } : {}),
-    ...(flags.commit ? { commit: flags.commit } : {}),
+    ...(commit ? { commit } : {}),
+    ...(flags.config ? { configFile: flags.config } : {}),
+    ...(baseRef ? { baseRef } : {}),
     protectedEnvironments: flags.protectedEnv ?? ['production', 'prod'],
     blockingSeverities: flags.block ?? ['critical', 'high'],
     ...(flags.override
@@ -62,7 +67,7 @@ export async function run(flags: GateFlags): Promise<number> {
         write: true,
         notice,
       }),
-    spoolDir: spoolDir(root),
+    openSpool: async () => spoolStore(await prepareSpool(root), () => now),
   });
   process.stdout.write(explainText(result.decision, result.recordedAt));
   if (result.reviewDueAt)

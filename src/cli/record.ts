@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
@@ -9,12 +8,13 @@ import {
   scanStatement,
   testsStatement,
   deploymentStatement,
-  isUserError,
+  isStoreUnreachable,
   openLedgerStore,
   overrideStatement,
   recordIdempotent,
+  prepareSpool,
+  resolveCommit,
   reviewStatement,
-  spoolDir,
   spoolStore,
   type AppendItem,
   type EvidenceStore,
@@ -73,22 +73,8 @@ export function recordEnv(flags: CommonFlags): RecordEnv {
   };
 }
 
-const SHA = /^[0-9a-f]{40}$/;
-
-/** A full commit SHA: given, from CI, or the checkout's HEAD. */
-export function resolveCommit(root: string, given: string | undefined, ci: CiContext): string {
-  const ref = given ?? ci.commit ?? 'HEAD';
-  if (SHA.test(ref)) return ref;
-  try {
-    return execFileSync('git', ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).trim();
-  } catch {
-    throw new UsageError(`cannot resolve commit "${ref}" in ${root}: pass --commit with a full SHA`);
-  }
-}
+/** A full commit SHA: given (a SHA, short SHA or ref), from CI, or the checkout's HEAD. */
+export { resolveCommit };
 
 /** What a recorder says on stderr (ledger set up, spool replayed). */
 export const notice = (message: string): void => {
@@ -112,16 +98,18 @@ export async function withStore<T>(env: RecordEnv, fn: (store: EvidenceStore) =>
       notice,
     });
   } catch (err) {
-    if (isUserError(err)) throw err;
-    if (!env.failOpen)
-      throw err instanceof SourceError || !(err instanceof Error) || 'exitCode' in err
+    // Only an unreachable store is spooled: integrity failures (exit 3), bad input (exit 2) and
+    // anything else fail exactly as they do without --fail-open.
+    if (!env.failOpen || !isStoreUnreachable(err))
+      throw err instanceof Error && 'exitCode' in err
         ? err
-        : new SourceError(`the evidence ledger cannot be opened: ${err.message}`);
-    const dir = spoolDir(env.root);
+        : new SourceError(`the evidence ledger cannot be opened: ${(err as Error).message}`);
+    const reason = (err as Error).message;
+    const target = await prepareSpool(env.root);
     notice(
-      `the evidence ledger cannot be reached (${(err as Error).message}); spooling to ${dir} because of --fail-open`,
+      `the evidence ledger cannot be reached (${reason}); spooling to ${target.dir} because of --fail-open`,
     );
-    const spool = spoolStore(dir, () => env.now);
+    const spool = spoolStore(target, () => env.now);
     // The spool cannot look anything up: it appends, and the replay deduplicates.
     return fn({
       ...spool,

@@ -1,5 +1,6 @@
 import { untraceableReasons as untraceable, type Population } from '../changes/index.js';
 import type { CiContext } from '../ci-context/index.js';
+import { UsageError } from '../errors.js';
 import type { ScanRecord, TestRecord } from '../facts/index.js';
 
 /** What the gate decided, and why, in plain words. */
@@ -22,9 +23,15 @@ export type GateContext =
   | { kind: 'deploy'; commit: string; environment: string }
   | { kind: 'other'; commit?: string; why: string };
 
+/** The variable a CI system names its commit in, for messages. */
+const commitVariable = (ci: CiContext): string =>
+  ci.system === 'github-actions' ? 'GITHUB_SHA' : ci.system === 'gitlab-ci' ? 'CI_COMMIT_SHA' : '--commit';
+
 /**
  * Which decision applies: an explicit `--context`, else a deploy when the job targets a
- * protected environment, else a pull request when the CI event is about one.
+ * protected environment, else a pull request when the CI event is about one. A gate that would
+ * have to decide without knowing the commit (or the environment) is a usage error (exit 2) saying
+ * what to pass; only a run outside CI that asks for no context has nothing to gate.
  */
 export function detectContext(
   ci: CiContext,
@@ -33,34 +40,63 @@ export function detectContext(
     environment?: string;
     protectedEnvironments: readonly string[];
     commit?: string;
+    /** The pull request's base branch when the CI names no base commit (GITHUB_BASE_REF). */
+    baseRef?: string;
   },
 ): GateContext {
   const env = opts.environment ?? ci.environment;
   const commit = opts.commit ?? ci.commit;
+  const inCi = ci.system !== 'local';
   const isProtected =
     env !== undefined && opts.protectedEnvironments.some((p) => p.toLowerCase() === env.toLowerCase());
   const want = opts.context ?? 'auto';
   if (want === 'deploy' || (want === 'auto' && isProtected)) {
-    if (!env) return { kind: 'other', why: 'a deploy gate needs --env (or a CI job environment)' };
-    if (!commit) return { kind: 'other', why: 'a deploy gate needs the commit being deployed (--commit)' };
+    if (!env)
+      throw new UsageError(
+        'a deploy gate needs the environment being deployed to: pass --env NAME (or run it in a CI job with an environment)',
+      );
+    if (!commit)
+      throw new UsageError(
+        `a deploy gate needs the commit being deployed: pass --commit SHA${inCi ? ` (${commitVariable(ci)} is not set)` : ''}`,
+      );
     return { kind: 'deploy', commit, environment: env };
   }
   if (want === 'pull_request' || (want === 'auto' && (ci.pullRequest || ci.event === 'pull_request'))) {
-    const head = ci.pullRequest?.headSha ?? commit;
-    if (!head) return { kind: 'other', why: 'a pull request gate needs the head commit (--commit)' };
+    // On a pull request event the CI's commit may be a synthetic merge commit: the head comes
+    // from the event, or from --commit.
+    const fromEvent = ci.pullRequest?.headSha;
+    const head = fromEvent ?? opts.commit ?? (inCi && ci.event === 'pull_request' ? undefined : commit);
+    if (!head)
+      throw new UsageError(
+        inCi && ci.event === 'pull_request'
+          ? `a pull request gate needs the head commit, and this ${ci.system} run does not name it ` +
+              `(${ci.system === 'github-actions' ? 'the event payload GITHUB_EVENT_PATH is missing' : 'no merge request variables'}): ` +
+              'pass --commit SHA'
+          : 'a pull request gate needs the head commit: pass --commit SHA (or run it on a pull request event)',
+      );
+    const baseRef = ci.pullRequest?.baseRef ?? opts.baseRef;
+    const base =
+      ci.pullRequest?.baseSha ??
+      (baseRef && /^[\w./-]+$/.test(baseRef) ? `refs/remotes/origin/${baseRef}` : undefined);
     return {
       kind: 'pull_request',
       head,
-      ...(ci.pullRequest?.baseSha ? { base: ci.pullRequest.baseSha } : {}),
+      ...(base ? { base } : {}),
       ...(ci.pullRequest ? { prNumber: ci.pullRequest.number } : {}),
     };
   }
+  if (inCi && !commit)
+    throw new UsageError(
+      `no commit to gate: ${commitVariable(ci)} is not set in this ${ci.system} run; pass --commit SHA (and --context)`,
+    );
   return {
     kind: 'other',
     ...(commit ? { commit } : {}),
     why: env
       ? `environment "${env}" is not protected (protected: ${opts.protectedEnvironments.join(', ')})`
-      : 'this run is neither a pull request nor a deploy to a protected environment',
+      : inCi
+        ? 'this run is neither a pull request nor a deploy to a protected environment'
+        : 'outside CI, and no --context asked for (pass --context pull_request or deploy with --commit)',
   };
 }
 

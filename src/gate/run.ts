@@ -5,13 +5,13 @@ import {
   PREDICATE,
   buildPopulation,
   gateStatement,
-  isUserError,
+  isStoreUnreachable,
   overrideStatement,
   prSubject,
   recordIdempotent,
-  spoolStore,
   toRecordedEvidence,
   type EvidenceStore,
+  type SpoolWriter,
   type StoredStatement,
 } from '../changes/index.js';
 import type { CiContext } from '../ci-context/index.js';
@@ -26,6 +26,7 @@ import {
   type GateContext,
   type GateDecision,
 } from './decide.js';
+import { pullRequestPolicy, type PullRequestPolicy } from './policy.js';
 
 const execFileP = promisify(execFile);
 const DAY = 86_400_000;
@@ -42,11 +43,18 @@ export interface GateOptions {
   blockingSeverities: readonly string[];
   /** The emergency path: reason, ticket and approver are all required. */
   override?: { reason: string; ticket: string; approver: string };
-  /** Pass (recording to the local spool) when the evidence ledger cannot be reached. */
+  /** The `--config` file as given (a pull request gate reads it at the base when in the checkout). */
+  configFile?: string;
+  /** The pull request's base branch when the CI names no base commit (GITHUB_BASE_REF). */
+  baseRef?: string;
+  /**
+   * Pass (recording to the local spool) when the evidence ledger cannot be reached — only then:
+   * integrity failures and bad input keep their exit codes (see isStoreUnreachable).
+   */
   failOpen: boolean;
   openStore: () => Promise<EvidenceStore>;
-  /** Folder of the local spool used with `failOpen`. */
-  spoolDir: string;
+  /** The local spool used with `failOpen` (throws, failing closed, when it cannot be used). */
+  openSpool: () => Promise<SpoolWriter>;
 }
 
 export interface GateRun {
@@ -68,6 +76,7 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
     ...(opts.context ? { context: opts.context } : {}),
     ...(opts.environment ? { environment: opts.environment } : {}),
     ...(opts.commit ? { commit: opts.commit } : {}),
+    ...(opts.baseRef ? { baseRef: opts.baseRef } : {}),
     protectedEnvironments: opts.protectedEnvironments,
   });
 
@@ -77,16 +86,14 @@ export async function runGate(opts: GateOptions): Promise<GateRun> {
   try {
     store = await opts.openStore();
   } catch (err) {
-    if (isUserError(err)) throw err;
-    return failOpenOrThrow(opts, ctx, err);
+    return failOpenOrThrow(opts, ctx, early, err);
   }
   try {
     let decision: GateDecision;
     try {
       decision = await decide(opts, ctx, store, early);
     } catch (err) {
-      if (isUserError(err)) throw err;
-      return await failOpenOrThrow(opts, ctx, err);
+      return await failOpenOrThrow(opts, ctx, early, err);
     }
     let overrideEntry: number | undefined;
     let reviewDueAt: string | undefined;
@@ -147,12 +154,24 @@ function decisionStatement(opts: GateOptions, d: GateDecision) {
   });
 }
 
-async function failOpenOrThrow(opts: GateOptions, ctx: GateContext, err: unknown): Promise<GateRun> {
+/**
+ * `--fail-open` passes only when the evidence store cannot be reached. Anything else — an integrity
+ * failure (exit 3), bad input (exit 2), a refused spool — fails exactly as without the flag, and
+ * so does a gate whose own input is wrong (a base or commit not in the checkout), looked at first.
+ */
+async function failOpenOrThrow(
+  opts: GateOptions,
+  ctx: GateContext,
+  early: EarlyGit,
+  err: unknown,
+): Promise<GateRun> {
   const why = (err as Error).message;
-  if (!opts.failOpen)
+  if (!opts.failOpen || !isStoreUnreachable(err))
     throw err instanceof Error && 'exitCode' in err
       ? err
-      : new SourceError(`the evidence ledger cannot be reached: ${why}`);
+      : new SourceError(`the evidence ledger cannot be used: ${why}`);
+  await early.policy;
+  await early.deploy?.commit;
   const commit = ctx.kind === 'deploy' ? ctx.commit : ctx.kind === 'pull_request' ? ctx.head : ctx.commit;
   const decision: GateDecision = {
     context: ctx.kind,
@@ -162,7 +181,7 @@ async function failOpenOrThrow(opts: GateOptions, ctx: GateContext, err: unknown
     reasons: [],
     notes: [`the evidence ledger cannot be reached (${why}); passing because of --fail-open`],
   };
-  const spool = spoolStore(opts.spoolDir, () => opts.now);
+  const spool = await opts.openSpool();
   const { stored } = await spool.append([{ statement: decisionStatement(opts, decision) }]);
   return {
     decision,
@@ -172,7 +191,8 @@ async function failOpenOrThrow(opts: GateOptions, ctx: GateContext, err: unknown
 
 /** The git work of a gate, started before the ledger is opened (see startGit). */
 interface EarlyGit {
-  /** Pull request: where to read the head's and the base's evidence from. */
+  /** Pull request: the policy (the base's config), where to read the head's and the base's evidence from. */
+  policy?: Promise<PullRequestPolicy>;
   headSince?: Promise<Date>;
   baseSince?: Promise<Date | null>;
   /** Deploy: the deployed commit, and its history once told what the previous deploy shipped. */
@@ -190,6 +210,15 @@ async function startGit(opts: GateOptions, ctx: GateContext): Promise<EarlyGit> 
   };
   if (ctx.kind === 'pull_request')
     return {
+      policy: quiet(
+        pullRequestPolicy({
+          root: opts.root,
+          base: ctx.base,
+          inCi: opts.ci.system !== 'local',
+          headConfig: opts.config,
+          explicit: opts.configFile,
+        }),
+      ),
       headSince: quiet(readSince(opts.root, ctx.head, opts.now)),
       baseSince: quiet(ctx.base ? readSince(opts.root, ctx.base, opts.now) : Promise.resolve(null)),
     };
@@ -262,29 +291,36 @@ async function decidePr(
   store: EvidenceStore,
   early: EarlyGit,
 ): Promise<GateDecision> {
-  const [headSince, baseSince] = await Promise.all([early.headSince!, early.baseSince!]);
+  const [policy, headSince, baseSince] = await Promise.all([
+    early.policy!,
+    early.headSince!,
+    early.baseSince!,
+  ]);
+  const baseSha = policy.base ?? ctx.base;
   const [head, base] = await Promise.all([
     store.statements({
       predicateTypes: [PREDICATE.scan, PREDICATE.tests],
       subjectDigest: ctx.head,
       since: headSince,
     }),
-    ctx.base && baseSince
-      ? store.statements({ predicateTypes: [PREDICATE.scan], subjectDigest: ctx.base, since: baseSince })
+    baseSha && baseSince
+      ? store.statements({ predicateTypes: [PREDICATE.scan], subjectDigest: baseSha, since: baseSince })
       : [],
   ]);
   const headEv = await evidenceOf(store, head);
   const baseEv = await evidenceOf(store, base);
   // A scan recorded for the PR's head in an earlier run counts; one for the synthetic merge ref does not.
-  return decidePullRequest({
+  const decision = decidePullRequest({
     head: ctx.head,
     ...(ctx.prNumber !== undefined ? { prNumber: ctx.prNumber } : {}),
     scans: headEv.scans.filter((s) => s.commit === ctx.head),
     baseScans: baseEv.scans,
     tests: headEv.tests.filter((t) => t.commit === ctx.head),
-    requiredScanTypes: opts.config.scans.required,
+    // The base's policy: a pull request cannot weaken its own gate.
+    requiredScanTypes: policy.config.scans.required,
     blockingSeverities: opts.blockingSeverities,
   });
+  return { ...decision, notes: [...policy.notes, ...decision.notes] };
 }
 
 async function gitOut(root: string, args: string[]): Promise<string> {

@@ -73,7 +73,14 @@ export { PREDICATE_TYPES, STATEMENT_TYPE, PREDICATE_BASE, evidenceType, canonica
 export { INTOTO_PAYLOAD_TYPE } from './dsse.js';
 export { DEFAULT_RETENTION_DAYS, retentionFor } from './retention.js';
 export { verifyExport, EXPORT_FORMAT } from './export.js';
-export { signerFromPrivateKey, parsePublicKey, keyIdOf, KEY_ENV, loadTrustedKeys } from './keys.js';
+export {
+  signerFromPrivateKey,
+  parsePublicKey,
+  keyIdOf,
+  KEY_ENV,
+  loadTrustedKeys,
+  loadSigner,
+} from './keys.js';
 export { noteVerifierKey, openCheckpoint } from './checkpoint.js';
 export { verifyInclusion, verifyConsistency } from './proofs.js';
 export { defaultOrigin } from './ledger.js';

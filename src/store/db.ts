@@ -322,7 +322,9 @@ async function connectPostgres(
     client = await pool.connect();
   } catch (err) {
     await pool.end().catch(() => {});
-    throw new SourceError(`cannot reach PostgreSQL at ${location}: ${(err as Error).message}`);
+    const message = `cannot reach PostgreSQL at ${location}: ${(err as Error).message}`;
+    // The cause tells --fail-open an unreachable server from refused credentials.
+    throw Object.assign(new SourceError(message), { cause: err });
   }
   let lockKey: bigint;
   let schemaName: string;
