@@ -39,6 +39,7 @@ import {
   statementBytes,
   type Statement,
 } from './statement.js';
+import { sealSummaries } from './index-mac.js';
 
 export interface LedgerOptions {
   /** Repository root: keys under `.greenlight/keys/`, SQLite under `.greenlight/`. */
@@ -410,7 +411,10 @@ export async function appendPrepared(
         })),
       );
       await tx.insertPayloads(fresh.map((p, i) => ({ seq: size + i, envelope: p.envelope })));
-      if (ctx.summarizer) await tx.insertSummaries(summaryRows(ctx.summarizer, fresh, size, recordedAt));
+      if (ctx.summarizer)
+        await tx.insertSummaries(
+          await sealSummaries(ctx, summaryRows(ctx.summarizer, fresh, size, recordedAt)),
+        );
       const refs = fresh.flatMap((p, i) => {
         const digests = new Map(p.blobs.map((b) => [b.ref.digest.sha256, b.digest]));
         return [...digests.values()].map((digest) => ({ seq: size + i, digest }));
@@ -457,7 +461,7 @@ export function statementOfRow(row: EntryRow & { envelope: Buffer }): Statement 
 }
 
 function summaryRows(summarizer: Summarizer, fresh: PreparedEntry[], size: number, recordedAt: string) {
-  const rows: SummaryRow[] = [];
+  const rows: Omit<SummaryRow, 'mac'>[] = [];
   fresh.forEach((p, i) => {
     const entry = {
       seq: size + i,
@@ -473,6 +477,7 @@ function summaryRows(summarizer: Summarizer, fresh: PreparedEntry[], size: numbe
         predicate_type: entry.predicateType,
         recorded_at: recordedAt,
         summary,
+        leaf_hash: p.leafHash,
       });
   });
   return rows;
