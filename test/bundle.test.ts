@@ -93,7 +93,7 @@ describe.skipIf(!built)('the bundled CLI (bin/greenlight.cjs)', () => {
     const assess = greenlight(['assess', '--format', 'json', '-q'], repo);
     expect([0, 1]).toContain(assess.code);
     expect((JSON.parse(assess.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(0);
-    const gate = greenlight(['gate', '--context', 'deploy', '--env', 'staging'], repo);
+    const gate = greenlight(['gate', '--context', 'deploy', '--env', 'staging', '--commit', 'HEAD'], repo);
     expect(gate.stdout).toMatch(/greenlight gate/);
     const verify = greenlight(['ledger', 'verify', '--format', 'json'], repo);
     expect(verify.code).toBe(0);
