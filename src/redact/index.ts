@@ -238,11 +238,11 @@ export function installOutputRedaction(
   streams: NodeJS.WriteStream[] = [process.stdout, process.stderr],
 ): void {
   for (const stream of streams) {
-    const s = stream as NodeJS.WriteStream & { [INSTALLED]?: true };
-    if (s[INSTALLED]) continue;
-    s[INSTALLED] = true;
+    const s = stream;
+    // Marked on the function: whoever replaces `write` later (a test capturing output) gets it wrapped again.
+    if ((s.write as { [INSTALLED]?: true })[INSTALLED]) continue;
     const write = s.write.bind(s) as (...args: unknown[]) => boolean;
-    s.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const redacting = ((chunk: unknown, ...rest: unknown[]) => {
       const encoding = typeof rest[0] === 'string' ? rest[0] : undefined;
       if (typeof chunk === 'string' && (!encoding || /^utf-?8$/i.test(encoding))) chunk = redactText(chunk);
       else if (chunk instanceof Uint8Array) {
@@ -254,6 +254,8 @@ export function installOutputRedaction(
         }
       }
       return write(chunk, ...rest);
-    }) as typeof s.write;
+    }) as typeof s.write & { [INSTALLED]?: true };
+    redacting[INSTALLED] = true;
+    s.write = redacting;
   }
 }
