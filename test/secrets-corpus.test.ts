@@ -192,7 +192,7 @@ for (const d of DIALECTS) {
           ...Object.fromEntries(Object.entries(dirs).map(([k, v]) => [k, path.join(state, v)])),
           ...(d.name === 'postgres' ? { GREENLIGHT_DATABASE_URL: url } : {}),
         };
-        const ciEnv = {
+        const ciEnv: Record<string, string> = {
           ...baseEnv,
           GITHUB_ACTIONS: 'true',
           GITHUB_EVENT_NAME: 'push',
@@ -206,7 +206,7 @@ for (const d of DIALECTS) {
         };
         resetKnownSecrets(); // the token is in this process's environment while the CLI runs
         const runs: CliRun[] = [];
-        const cli = async (args: string[], env = ciEnv) => {
+        const cli = async (args: string[], env: Record<string, string> = ciEnv) => {
           const r = await runCli(args, { cwd: repo.dir, env });
           runs.push(r);
           return r;
@@ -293,7 +293,7 @@ for (const d of DIALECTS) {
           stderr: runs.map((r) => r.stderr).join('\n'),
         };
         expect(where.database).toContain('[REDACTED:');
-        expect(where['.greenlight'] + where['temp and cache folders (spool)']).toMatch(/spool/);
+        expect(`${where['.greenlight']}${where['temp and cache folders (spool)']}`).toMatch(/spool/);
         for (const [place, text] of Object.entries(where)) expect(leaks(text, SECRETS), place).toEqual([]);
       },
     );
