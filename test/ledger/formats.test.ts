@@ -150,10 +150,19 @@ describe('secret redaction', () => {
     expect(text).not.toContain('INTERNAL-123456');
     expect(text).toContain('[REDACTED:config:ledger.redact[0]]');
     expect(redaction.count).toBe(3);
+    // The token is ours to name (our detector covers exactly its characters); secretlint's
+    // overlapping match is dropped.
     expect(redaction.rules).toEqual([
-      { id: '@secretlint/secretlint-rule-github', count: 1 },
       { id: 'config:ledger.redact[0]', count: 2 },
+      { id: 'github-token', count: 1 },
     ]);
+    // A kind only secretlint knows (SendGrid) is still masked, to the end of its token.
+    const sendgrid = ['SG', 'aB3dE5gH7jK9mN1pQ2rS4t', 'uV6wX8yZ0aB2cD4eF6gH8iJ0kL2mN4pQ6rS8tU0vW2x'].join(
+      '.',
+    );
+    const sg = await redactor.redact(Buffer.from(`SENDGRID=${sendgrid}\n`), 'env');
+    expect(sg.bytes.toString()).not.toContain(sendgrid.slice(3, 20));
+    expect(sg.redaction.rules.map((r) => r.id).join()).toMatch(/secretlint-rule-sendgrid/);
     expect(JSON.stringify(redaction)).not.toContain('Zx9');
     const binary = await redactor.redact(Buffer.from([0, 1, 2, 255]), 'x.bin');
     expect(binary.redaction).toEqual({ scanned: false, count: 0, rules: [] });
