@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILES, defaultConfig, parseConfig, type Config } from '../config/index.js';
-import { UsageError } from '../errors.js';
+import { GreenlightError, UsageError } from '../errors.js';
 
 /**
  * The policy a pull request gate applies comes from the pull request's base, not from its head:
@@ -107,38 +107,92 @@ const inside = (child: string, parent: string): boolean => {
 
 const short = (sha: string): string => (/^[0-9a-f]{40,64}$/.test(sha) ? sha.slice(0, 7) : sha);
 
-/** Reads the policy of a pull request gate (see PullRequestPolicy). */
-export async function pullRequestPolicy(input: PolicyInput): Promise<PullRequestPolicy> {
-  const { root, base, explicit } = input;
+/** What a pull request gate reads from git, in one `git cat-file` process. */
+export interface PullRequestGit {
+  /** Committer times (ms) of the head and the base, null when the checkout does not have them. */
+  headTime: number | null;
+  baseTime: number | null;
+  /** The policy, or the error that stops the gate (thrown when the decision needs the policy). */
+  policy: PullRequestPolicy | GreenlightError;
+}
+
+const unsafe = (rev: string): boolean => /[\s\0]/.test(rev);
+
+/** The committer time of a raw commit object, in ms. */
+function committedAt(obj: { bytes: Buffer } | null | undefined): number | null {
+  const m = obj ? /^committer .* (\d+) [+-]\d{4}$/m.exec(obj.bytes.toString('utf8')) : null;
+  const t = m ? Number(m[1]) * 1000 : NaN;
+  return Number.isFinite(t) && t > 0 ? t : null;
+}
+
+/**
+ * Reads, in one git process, when the head and the base were committed (where the gate starts
+ * reading their evidence) and the policy of the pull request gate (see PullRequestPolicy).
+ */
+export async function readPullRequestGit(input: PolicyInput & { head: string }): Promise<PullRequestGit> {
+  const { root, head, base, explicit } = input;
   // The candidates, relative to the gate's folder (`./` in a git path is relative to the cwd).
   let names = CONFIG_FILES;
+  let stop: GreenlightError | null = null;
+  let pinned: PullRequestPolicy | null = null;
   if (explicit) {
     const abs = path.resolve(explicit);
     const top = await gitTopLevel(root);
-    if (!top || !inside(real(abs), real(top))) {
+    if (!top || !inside(real(abs), real(top)))
       // The pipeline owner's file, outside anything the pull request can change.
-      return {
+      pinned = {
         config: input.headConfig,
         base: null,
         notes: [`policy from ${abs} (--config, outside the checkout)`],
       };
+    else names = [path.relative(real(root), real(abs)).split(path.sep).join('/')];
+  }
+  if (base && unsafe(base))
+    stop = new UsageError(`the base "${base.trim()}" of this pull request is not a commit`);
+  else if (!base && !pinned && input.inCi)
+    stop = new UsageError(
+      "the base of this pull request is not known, so the gate cannot read the base branch's policy: " +
+        'run it on a pull request event (GitHub: the event payload; GitLab: a merge request pipeline), ' +
+        'or pass --config with a policy file outside the checkout',
+    );
+  const withBase = base !== undefined && !stop;
+  const readConfig = withBase && !pinned;
+  const specs = [
+    unsafe(head) ? '0'.repeat(40) : `${head}^{commit}`,
+    ...(withBase ? [`${base}^{commit}`] : []),
+    ...(readConfig ? names.map((n) => `${base}:./${n}`) : []),
+  ];
+  let objects: CatFile['objects'] = [];
+  try {
+    objects = (await catFile(root, specs)).objects;
+  } catch (err) {
+    if (readConfig) stop = err instanceof GreenlightError ? err : new UsageError(String(err));
+  }
+  const headTime = committedAt(objects[0]);
+  const baseTime = withBase ? committedAt(objects[1]) : null;
+  let policy: PullRequestPolicy | GreenlightError;
+  if (stop) policy = stop;
+  else if (pinned) policy = { ...pinned, base: objects[1]?.id ?? null };
+  else if (!base)
+    policy = { config: input.headConfig, base: null, notes: [] }; // a local run: the checkout's config
+  else {
+    try {
+      policy = basePolicy(base, objects[1] ?? null, objects.slice(2), names, input.headConfig);
+    } catch (err) {
+      if (!(err instanceof GreenlightError)) throw err;
+      policy = err;
     }
-    names = [path.relative(real(root), real(abs)).split(path.sep).join('/')];
   }
-  if (!base) {
-    if (input.inCi)
-      throw new UsageError(
-        "the base of this pull request is not known, so the gate cannot read the base branch's policy: " +
-          'run it on a pull request event (GitHub: the event payload; GitLab: a merge request pipeline), ' +
-          'or pass --config with a policy file outside the checkout',
-      );
-    return { config: input.headConfig, base: null, notes: [] }; // a local run, on the checkout's own config
-  }
-  if (/[\s\0]/.test(base))
-    throw new UsageError(`the base "${base.trim()}" of this pull request is not a commit`);
-  const specs = [`${base}^{commit}`, ...names.map((n) => `${base}:./${n}`)];
-  const { objects } = await catFile(root, specs);
-  const commit = objects[0];
+  return { headTime, baseTime, policy };
+}
+
+function basePolicy(
+  base: string,
+  commit: CatFile['objects'][number],
+  files: CatFile['objects'],
+  names: readonly string[],
+  headConfig: Config,
+): PullRequestPolicy {
   if (!commit)
     throw new UsageError(
       `the base commit ${short(base)} of this pull request is not in this checkout, so the policy ` +
@@ -146,25 +200,20 @@ export async function pullRequestPolicy(input: PolicyInput): Promise<PullRequest
         `GIT_DEPTH: '0' on GitLab, or \`git fetch origin ${base}\`), or pass --config with a policy file outside the checkout`,
     );
   const baseSha = commit.id;
-  const found = names.findIndex((_, i) => objects[i + 1] !== null);
-  const config =
-    found >= 0
-      ? parseConfig(
-          objects[found + 1]!.bytes.toString('utf8'),
-          `${names[found]} at the base commit ${short(baseSha)}`,
-        )
-      : defaultConfig();
-  const source =
-    found >= 0
-      ? `${names[found]} at the base ${short(baseSha)}`
-      : `the defaults: the base ${short(baseSha)} has no ${names.join(' or ')}`;
-  const changed = differences(config, input.headConfig);
+  const found = names.findIndex((_, i) => files[i]);
+  const file = found >= 0 ? files[found] : null;
+  const config = file
+    ? parseConfig(file.bytes.toString('utf8'), `${names[found]} at the base commit ${short(baseSha)}`)
+    : defaultConfig();
+  const source = file
+    ? `${names[found]} at the base ${short(baseSha)}`
+    : `the defaults: the base ${short(baseSha)} has no ${names.join(' or ')}`;
+  const changed = differences(config, headConfig);
+  const listed =
+    changed.slice(0, 8).join(', ') + (changed.length > 8 ? `, … ${changed.length - 8} more` : '');
   const notes =
     changed.length > 0
-      ? [
-          `this pull request changes the gate's policy (${changed.slice(0, 8).join(', ')}${changed.length > 8 ? `, … ${changed.length - 8} more` : ''}); ` +
-            `the base branch's applies: ${source}`,
-        ]
+      ? [`this pull request changes the gate's policy (${listed}); the base branch's applies: ${source}`]
       : [`policy: ${source}`];
   return { config, base: baseSha, notes };
 }

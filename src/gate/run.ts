@@ -26,7 +26,7 @@ import {
   type GateContext,
   type GateDecision,
 } from './decide.js';
-import { pullRequestPolicy, type PullRequestPolicy } from './policy.js';
+import { readPullRequestGit, type PullRequestPolicy } from './policy.js';
 
 const execFileP = promisify(execFile);
 const DAY = 86_400_000;
@@ -208,20 +208,29 @@ async function startGit(opts: GateOptions, ctx: GateContext): Promise<EarlyGit> 
     p.catch(() => {}); // awaited by the decision; not at all when the ledger cannot be opened
     return p;
   };
-  if (ctx.kind === 'pull_request')
+  if (ctx.kind === 'pull_request') {
+    // One git process: the commit times of head and base, and the base's policy.
+    const git = quiet(
+      readPullRequestGit({
+        root: opts.root,
+        head: ctx.head,
+        base: ctx.base,
+        inCi: opts.ci.system !== 'local',
+        headConfig: opts.config,
+        explicit: opts.configFile,
+      }),
+    );
     return {
       policy: quiet(
-        pullRequestPolicy({
-          root: opts.root,
-          base: ctx.base,
-          inCi: opts.ci.system !== 'local',
-          headConfig: opts.config,
-          explicit: opts.configFile,
+        git.then((g) => {
+          if (g.policy instanceof Error) throw g.policy;
+          return g.policy;
         }),
       ),
-      headSince: quiet(readSince(opts.root, ctx.head, opts.now)),
-      baseSince: quiet(ctx.base ? readSince(opts.root, ctx.base, opts.now) : Promise.resolve(null)),
+      headSince: quiet(git.then((g) => readSince(g.headTime, opts.now))),
+      baseSince: quiet(git.then((g) => (ctx.base ? readSince(g.baseTime, opts.now) : null))),
     };
+  }
   if (ctx.kind !== 'deploy') return {};
   const commit = quiet(
     gitOut(opts.root, ['rev-parse', '--verify', '--end-of-options', `${ctx.commit}^{commit}`]).then((s) =>
@@ -264,25 +273,13 @@ async function evidenceOf(store: EvidenceStore, stored: StoredStatement[]): Prom
   return toRecordedEvidence(stored, store);
 }
 
-/** When git made a commit (its committer time), or null when the checkout does not have it. */
-async function commitTime(root: string, sha: string): Promise<number | null> {
-  try {
-    const out = await execFileP('git', ['log', '-1', '--format=%ct', sha, '--'], { cwd: root });
-    const t = Number(out.stdout.trim()) * 1000;
-    return Number.isFinite(t) && t > 0 ? t : null;
-  } catch {
-    return null; // a shallow checkout may not have the PR head
-  }
-}
-
 /**
  * Evidence about a commit is recorded after the commit exists: reading from a day before its
- * time (clock skew) keeps the gate to an indexed range of the ledger. Without the commit's time,
- * the last EVIDENCE_LOOKBACK_DAYS.
+ * time (clock skew) keeps the gate to an indexed range of the ledger. Without the commit's time
+ * (a shallow checkout may not have it), the last EVIDENCE_LOOKBACK_DAYS.
  */
-async function readSince(root: string, sha: string, now: Date): Promise<Date> {
-  const t = await commitTime(root, sha);
-  return new Date(t !== null ? t - DAY : now.getTime() - EVIDENCE_LOOKBACK_DAYS * DAY);
+function readSince(committed: number | null, now: Date): Date {
+  return new Date(committed !== null ? committed - DAY : now.getTime() - EVIDENCE_LOOKBACK_DAYS * DAY);
 }
 
 async function decidePr(
