@@ -26,7 +26,6 @@ export {
 export {
   openLedgerStore,
   isNoLedger,
-  isUserError,
   spoolDir,
   type LedgerEvidenceStore,
   type OpenLedgerStoreOptions,

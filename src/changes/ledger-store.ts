@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
-import { ConfigError, InputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
 import type { EvidenceStore, Statement } from './evidence.js';
 import type { RecordedEvidence } from '../facts/index.js';
@@ -48,13 +48,6 @@ export interface LedgerEvidenceStore extends EvidenceStore {
 /** True for the error the store raises when no ledger exists at the configured location. */
 export function isNoLedger(err: unknown): boolean {
   return err instanceof UsageError && /no evidence ledger at /.test(err.message);
-}
-
-/** Errors that are the user's to fix (bad flags, config or input), never reasons to fail open. */
-export function isUserError(err: unknown): boolean {
-  return (
-    (err instanceof UsageError && !isNoLedger(err)) || err instanceof ConfigError || err instanceof InputError
-  );
 }
 
 /** Where `--fail-open` spools statements when the ledger cannot be reached (outside the working tree). */
