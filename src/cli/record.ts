@@ -73,9 +73,6 @@ export function recordEnv(flags: CommonFlags): RecordEnv {
   };
 }
 
-/** A full commit SHA: given (a SHA, short SHA or ref), from CI, or the checkout's HEAD. */
-export { resolveCommit };
-
 /** What a recorder says on stderr (ledger set up, spool replayed). */
 export const notice = (message: string): void => {
   process.stderr.write(`greenlight: ${message}\n`);
