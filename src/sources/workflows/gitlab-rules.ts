@@ -1,4 +1,5 @@
 import type { Location } from '../../facts/index.js';
+import { compileLinear, type LinearPattern } from '../../linear-regex.js';
 import { get, isMapNode, str, strList, type YMap, type YNode } from './yaml-tree.js';
 
 /**
@@ -185,7 +186,7 @@ type Tri = boolean | typeof UNKNOWN;
 
 /** A variable's value in one pipeline source: known text, known absent, set-but-unknown, or unknown. */
 type Val =
-  { k: 'str'; v: string } | { k: 'null' } | { k: 'set' } | { k: 'unknown' } | { k: 're'; re: RegExp };
+  { k: 'str'; v: string } | { k: 'null' } | { k: 'set' } | { k: 'unknown' } | { k: 're'; re: LinearPattern };
 
 function variable(name: string, source: GitlabSource): Val {
   const mr = source === 'merge_request_event';
@@ -204,7 +205,7 @@ function variable(name: string, source: GitlabSource): Val {
 type Tok =
   | { t: 'var'; v: string }
   | { t: 'str'; v: string }
-  | { t: 're'; v: RegExp }
+  | { t: 're'; v: LinearPattern }
   | { t: 'null' }
   | { t: 'op'; v: string };
 
@@ -234,7 +235,9 @@ function tokenize(s: string): Tok[] {
     if (rest[0] === '/' && prev?.t === 'op' && (prev.v === '=~' || prev.v === '!~')) {
       const m = /^\/((?:[^/\\]|\\.)*)\/([a-z]*)/.exec(rest);
       if (!m) throw new Error('bad regex');
-      out.push({ t: 're', v: new RegExp(m[1] as string, (m[2] ?? '').replace(/[^imsu]/g, '')) });
+      // Repository content: run on the linear-time engine, so no pattern can hang the tool.
+      const flags = (m[2] ?? '').replace(/[^ims]/g, '');
+      out.push({ t: 're', v: compileLinear(`${flags ? `(?${flags})` : ''}${m[1] as string}`) });
       i += m[0].length;
       continue;
     }

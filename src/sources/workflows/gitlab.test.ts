@@ -246,4 +246,13 @@ describe('GitLab rules conditions', () => {
     ]);
     expect(c('$CI_PIPELINE_SOURCE ==')).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
   });
+
+  it('runs the =~ patterns of a repository on a linear-time engine, flags kept, lookaround unknown', () => {
+    expect(evalCondition('$CI_PIPELINE_SOURCE =~ /^PUSH$/i', 'push')).toBe(true);
+    expect(evalCondition('$CI_PIPELINE_SOURCE =~ /^PUSH$/', 'push')).toBe(false);
+    // A backtracking engine takes exponential time on this subject; RE2 answers in linear time.
+    const subject = `${'a'.repeat(5000)}!`;
+    expect(evalCondition(`"${subject}" =~ /^(a+)+$/`, 'push')).toBe(false);
+    expect(evalCondition('$CI_PIPELINE_SOURCE =~ /^(?=push)/', 'push')).toBe('unknown');
+  });
 });
