@@ -1,3 +1,4 @@
+import { fakeSecrets, leaks } from './fake-secrets.js';
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
@@ -166,9 +167,16 @@ describe('the GitHub response cache (.greenlight/github-cache.json)', () => {
         res.writeHead(304, { etag: '"v1"' }).end();
         return;
       }
-      res
-        .writeHead(200, { 'content-type': 'application/json', etag: '"v1"' })
-        .end(JSON.stringify({ full_name: 'acme/shop', private: true }));
+      const body = req.url?.includes('/hooks')
+        ? {
+            config: {
+              url: fakeSecrets()
+                .map((f) => f.line)
+                .join(' '),
+            },
+          }
+        : { full_name: 'acme/shop', private: true };
+      res.writeHead(200, { 'content-type': 'application/json', etag: '"v1"' }).end(JSON.stringify(body));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -209,5 +217,17 @@ describe('the GitHub response cache (.greenlight/github-cache.json)', () => {
     gh.save();
     expect(Object.keys(JSON.parse(readFileSync(cacheFile, 'utf8')).entries)).toHaveLength(1);
     expectPrivate(dir);
+  });
+
+  it('holds no credential a response carried (stored through the one redaction path)', async () => {
+    const root = tempDir('greenlight-cache-');
+    const cacheFile = path.join(root, '.greenlight', 'github-cache.json');
+    const gh = await client(cacheFile);
+    const res = await gh.octokit.request('GET /orgs/{org}/hooks', { org: 'acme' });
+    expect(leaks(JSON.stringify(res.data))).not.toEqual([]);
+    gh.save();
+    const stored = readFileSync(cacheFile, 'utf8');
+    expect(stored).toContain('REDACTED');
+    expect(leaks(stored)).toEqual([]);
   });
 });

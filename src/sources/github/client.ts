@@ -6,7 +6,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
 import { tightenFile, writePrivateFile } from '../../private-files.js';
-import { registerSecret } from '../../redact/index.js';
+import { redactJson, registerSecret } from '../../redact/index.js';
 
 /**
  * The GitHub API client: Octokit with retries (network errors and 5xx, with backoff), throttling
@@ -152,9 +152,11 @@ export async function createClient(opts: ClientOptions): Promise<GithubClient> {
     graphqlUrl: /\/api\/v3$/.test(base) ? base.replace(/\/api\/v3$/, '/api/graphql') : `${base}/graphql`,
     save() {
       if (!opts.cacheFile || !dirty) return;
-      // Response bodies of a private organisation: owner-only (0600 in a 0700 .greenlight/).
+      // Response bodies of a private organisation: owner-only (0600 in a 0700 .greenlight/), and
+      // through the one redaction path like every other byte greenlight stores.
       const tmp = `${opts.cacheFile}.${process.pid}.tmp`;
-      writePrivateFile(tmp, JSON.stringify({ version: 1, entries: Object.fromEntries(cache) }));
+      const entries = redactJson(Object.fromEntries(cache));
+      writePrivateFile(tmp, JSON.stringify({ version: 1, entries }));
       renameSync(tmp, opts.cacheFile);
       dirty = false;
     },
