@@ -136,7 +136,7 @@ function realTarget(p: string): string {
 
 const inside = (child: string, parent: string): boolean => {
   const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return rel === '' || (rel.split(path.sep)[0] !== '..' && !path.isAbsolute(rel));
 };
 
 const execFileP = promisify(execFile);
@@ -156,7 +156,8 @@ async function placeProblem(dir: string, root: string): Promise<string | null> {
   for (const tree of [realpathOr(root), ...(top ? [realpathOr(top)] : [])])
     if (inside(real, tree)) return `it is inside the working tree ${tree}`;
   if (existsSync(dir)) {
-    const tracked = await gitLine(dir, ['ls-files', '-z', '--', '.']);
+    // Whatever repository holds the folder, its config runs nothing (no fsmonitor hook).
+    const tracked = await gitLine(dir, ['-c', 'core.fsmonitor=false', 'ls-files', '-z', '--', '.']);
     if (tracked) return 'files in it are tracked by git';
   }
   return null;
