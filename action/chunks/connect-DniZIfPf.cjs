@@ -85,7 +85,7 @@ async function collectGithub(ctx) {
 	}
 	if (!creds.token && !creds.app) return require_facts.unavailable(`no GitHub credentials for ${target}: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY`);
 	const explicit = gh.target !== void 0;
-	const { collectGithubFacts } = await Promise.resolve().then(() => require("./collect-rhny9KRJ.cjs")).then((n) => n.collect_exports);
+	const { collectGithubFacts } = await Promise.resolve().then(() => require("./collect-DYCWI1oE.cjs")).then((n) => n.collect_exports);
 	return collectGithubFacts({
 		target,
 		apiUrl,

@@ -605,6 +605,12 @@ Object.defineProperty(exports, "redactBlob", {
     return redactBlob;
   }
 });
+Object.defineProperty(exports, "redactJson", {
+  enumerable: true,
+  get: function () {
+    return redactJson;
+  }
+});
 Object.defineProperty(exports, "redactStatement", {
   enumerable: true,
   get: function () {

@@ -3,14 +3,15 @@ const require_rolldown_runtime = require("./rolldown-runtime-LyEkZu4j.cjs");
 const require_errors = require("./errors-D0aBwMou.cjs");
 const require_version = require("./version-B8M_KEb6.cjs");
 const require_schemas = require("./schemas-BK5SsiT5.cjs");
-const require_config = require("./config-Cbgi2Ujp.cjs");
+const require_linear_regex = require("./linear-regex-BuaCppl5.cjs");
 const require_facts = require("./facts-B4My2u2s.cjs");
-const require_population = require("./population-WfYPpOsW.cjs");
-require("./changes-Cr5IsBqE.cjs");
+const require_population = require("./population-0WfszALT.cjs");
+require("./changes-GGLHAjrs.cjs");
+const require_config = require("./config-CZQ2pt0K.cjs");
 const require_criteria = require("./criteria-h4MX4Ypc.cjs");
 const require_catalog = require("./catalog-Dxa2v6hN.cjs");
 const require_picomatch$1 = require("./picomatch-Cvin58PO.cjs");
-const require_workflows = require("./workflows-W1vvc6_b.cjs");
+const require_workflows = require("./workflows-2-VvMgl3.cjs");
 let node_path = require("node:path");
 node_path = require_rolldown_runtime.__toESM(node_path, 1);
 let node_crypto = require("node:crypto");
@@ -1514,8 +1515,8 @@ const CHANGE_KINDS = /* @__PURE__ */ new Set([
 const MAX_MERGED = 1e3;
 /** The pattern on the linear-time engine (no ReDoS on a long commit message), or why it cannot be. */
 function compile(source, name) {
-	const error = require_config.linearPatternError(source);
-	return error ? `tickets.${name} is not a valid regular expression: ${error}` : require_config.compileLinear(source);
+	const error = require_linear_regex.linearPatternError(source);
+	return error ? `tickets.${name} is not a valid regular expression: ${error}` : require_linear_regex.compileLinear(source);
 }
 /**
 * The commits each of `merges` brought in: reachable from its second parents without crossing
@@ -3949,12 +3950,12 @@ const CHECK_REGISTRY = [
 */
 const FACT_LOADERS = {
 	git: async (ctx) => (await Promise.resolve().then(() => require("./git-B3EVOCrf.cjs")).then((n) => n.git_exports)).collectGit(ctx),
-	workflows: async (ctx) => (await Promise.resolve().then(() => require("./workflows-W1vvc6_b.cjs")).then((n) => n.workflows_exports)).collectWorkflows(ctx),
+	workflows: async (ctx) => (await Promise.resolve().then(() => require("./workflows-2-VvMgl3.cjs")).then((n) => n.workflows_exports)).collectWorkflows(ctx),
 	repoFiles: async (ctx) => (await Promise.resolve().then(() => require("./repo-files-BDU-62mQ.cjs"))).collectRepoFiles(ctx),
-	github: async (ctx) => (await Promise.resolve().then(() => require("./connect-DQeI7VEw.cjs")).then((n) => n.connect_exports)).collectGithub(ctx),
-	evidence: async (ctx) => (await Promise.resolve().then(() => require("./changes-Cr5IsBqE.cjs")).then((n) => n.changes_exports)).collectEvidence(ctx),
-	ledger: async (ctx) => (await Promise.resolve().then(() => require("./changes-Cr5IsBqE.cjs")).then((n) => n.changes_exports)).collectLedgerFacts(ctx),
-	anomalies: async (ctx) => (await Promise.resolve().then(() => require("./anomaly-jTFvTesx.cjs"))).collectAnomalyFacts(ctx)
+	github: async (ctx) => (await Promise.resolve().then(() => require("./connect-DniZIfPf.cjs")).then((n) => n.connect_exports)).collectGithub(ctx),
+	evidence: async (ctx) => (await Promise.resolve().then(() => require("./changes-GGLHAjrs.cjs")).then((n) => n.changes_exports)).collectEvidence(ctx),
+	ledger: async (ctx) => (await Promise.resolve().then(() => require("./changes-GGLHAjrs.cjs")).then((n) => n.changes_exports)).collectLedgerFacts(ctx),
+	anomalies: async (ctx) => (await Promise.resolve().then(() => require("./anomaly--pMwXxu6.cjs"))).collectAnomalyFacts(ctx)
 };
 
 // src/engine/evaluate.ts

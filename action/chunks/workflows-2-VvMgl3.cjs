@@ -3,6 +3,7 @@ const require_rolldown_runtime = require("./rolldown-runtime-LyEkZu4j.cjs");
 const require_facts = require("./facts-B4My2u2s.cjs");
 const require_dist$1 = require("./dist-B0y7NJUO.cjs");
 const require_picomatch$1 = require("./picomatch-Cvin58PO.cjs");
+const require_linear_regex = require("./linear-regex-BuaCppl5.cjs");
 let node_fs = require("node:fs");
 let node_path = require("node:path");
 node_path = require_rolldown_runtime.__toESM(node_path, 1);
@@ -1268,9 +1269,10 @@ function tokenize(s) {
 		if (rest[0] === "/" && prev?.t === "op" && (prev.v === "=~" || prev.v === "!~")) {
 			const m = /^\/((?:[^/\\]|\\.)*)\/([a-z]*)/.exec(rest);
 			if (!m) throw new Error("bad regex");
+			const flags = (m[2] ?? "").replace(/[^ims]/g, "");
 			out.push({
 				t: "re",
-				v: new RegExp(m[1], (m[2] ?? "").replace(/[^imsu]/g, ""))
+				v: require_linear_regex.compileLinear(`${flags ? `(?${flags})` : ""}${m[1]}`)
 			});
 			i += m[0].length;
 			continue;

@@ -3,10 +3,10 @@ const require_rolldown_runtime = require("./rolldown-runtime-LyEkZu4j.cjs");
 const require_picomatch$1 = require("./picomatch-Cvin58PO.cjs");
 const require_errors = require("./errors-D0aBwMou.cjs");
 const require_schemas = require("./schemas-BK5SsiT5.cjs");
-const require_connect = require("./connect-DQeI7VEw.cjs");
+const require_connect = require("./connect-DniZIfPf.cjs");
 const require_facts = require("./facts-B4My2u2s.cjs");
 const require_private_files = require("./private-files-DRmso8o3.cjs");
-const require_redact = require("./redact-zjhYSoZt.cjs");
+const require_redact = require("./redact-Bxp4hhdp.cjs");
 let node_fs = require("node:fs");
 let node_crypto = require("node:crypto");
 let bottleneck = require("bottleneck");
@@ -3864,9 +3864,10 @@ async function createClient(opts) {
 		save() {
 			if (!opts.cacheFile || !dirty) return;
 			const tmp = `${opts.cacheFile}.${process.pid}.tmp`;
+			const entries = require_redact.redactJson(Object.fromEntries(cache));
 			require_private_files.writePrivateFile(tmp, JSON.stringify({
 				version: 1,
-				entries: Object.fromEntries(cache)
+				entries
 			}));
 			(0, node_fs.renameSync)(tmp, opts.cacheFile);
 			dirty = false;

@@ -3,13 +3,13 @@ const require_rolldown_runtime = require("./rolldown-runtime-LyEkZu4j.cjs");
 const require_dist$1 = require("./dist-B0y7NJUO.cjs");
 const require_ci_context = require("./ci-context-Bm5gL06L.cjs");
 const require_schemas = require("./schemas-BK5SsiT5.cjs");
-const require_read_evidence = require("./read-evidence-Cde7yPyz.cjs");
-const require_changes = require("./changes-Cr5IsBqE.cjs");
-const require_config = require("./config-Cbgi2Ujp.cjs");
+const require_read_evidence = require("./read-evidence-Dtbgf1qL.cjs");
+const require_changes = require("./changes-GGLHAjrs.cjs");
 const require_commit = require("./commit-BxwDdiha.cjs");
-const require_errors = require("./errors-D0aBwMou.cjs");
+const require_config = require("./config-CZQ2pt0K.cjs");
 const require_clock = require("./clock-Dw-aX-E9.cjs");
-const require_redact = require("./redact-zjhYSoZt.cjs");
+const require_errors = require("./errors-D0aBwMou.cjs");
+const require_redact = require("./redact-Bxp4hhdp.cjs");
 let node_fs = require("node:fs");
 let node_path = require("node:path");
 node_path = require_rolldown_runtime.__toESM(node_path, 1);
@@ -204,13 +204,13 @@ async function accessReview(flags) {
 * sources/reports/redact.ts), then the value redaction every blob gets (src/redact/).
 */
 async function storedReport(file, format) {
-	const { redactReport } = await Promise.resolve().then(() => require("./reports-BIR_Siga.cjs"));
+	const { redactReport } = await Promise.resolve().then(() => require("./reports-rkkiCGQx.cjs"));
 	const structural = await redactReport({ path: file }, format);
 	return (await require_redact.redactBlob(structural, node_path.default.basename(file))).bytes;
 }
 async function parseAll(files, format, root) {
 	if (files.length === 0) throw new require_errors.UsageError("name at least one report file");
-	const { parseReport } = await Promise.resolve().then(() => require("./reports-BIR_Siga.cjs"));
+	const { parseReport } = await Promise.resolve().then(() => require("./reports-rkkiCGQx.cjs"));
 	const reports = [];
 	for (const file of files) reports.push(await parseReport({ path: file }, {
 		root,
