@@ -19,7 +19,7 @@ import {
   requireSigner,
   resolveEntry,
   showEntry,
-  statementOfRow,
+  trustedStatementOfRow,
   summaryOf,
   type ConsistencyProofResult,
   type EntryView,
@@ -262,7 +262,7 @@ async function readSummaries(ctx: LedgerContext, q: SummaryQuery): Promise<Store
       seq: row.seq,
       recordedAt: row.recorded_at,
       predicateType: row.predicate_type,
-      statement: statementOfRow(row as EntryRow & { envelope: Buffer }),
+      statement: trustedStatementOfRow(ctx, row as EntryRow & { envelope: Buffer }),
     };
     const summary = summaryOf(summarizer, entry);
     if (summary !== null)
@@ -304,7 +304,7 @@ async function reindex(
           seq: row.seq,
           recordedAt: row.recorded_at,
           predicateType: row.predicate_type,
-          statement: statementOfRow(row as EntryRow & { envelope: Buffer }),
+          statement: trustedStatementOfRow(ctx, row as EntryRow & { envelope: Buffer }),
         });
         if (summary !== null)
           rows.push({
@@ -348,7 +348,7 @@ async function readStatements(ctx: LedgerContext, q: StatementQuery): Promise<St
     // Most entries of a kind are about other commits: skip those before the full decode (the
     // digest must appear in the statement's text), then check the parsed subjects exactly.
     if (want && !mayMention(row.envelope, digests)) continue;
-    const statement = statementOfRow(row as EntryRow & { envelope: Buffer });
+    const statement = trustedStatementOfRow(ctx, row as EntryRow & { envelope: Buffer });
     if (want && !statement.subject.some((s) => Object.values(s.digest ?? {}).some((d) => want.has(d))))
       continue;
     out.push({ seq: row.seq, recordedAt: row.recorded_at, statement });

@@ -460,6 +460,30 @@ export function statementOfRow(row: EntryRow & { envelope: Buffer }): Statement 
   return parseStatement(JSON.parse(envelopePayload(env).toString('utf8')), `entry ${row.seq}`);
 }
 
+const trustedMaps = new WeakMap<readonly PublicKey[], ReadonlyMap<string, PublicKey>>();
+
+/**
+ * The statement of a stored entry for a reader that acts on it (the gate, the change population,
+ * the read index): its envelope matches the leaf hash AND carries a signature by a trusted key.
+ * A row rewritten with a matching leaf hash but without the signing key is refused (exit 3).
+ */
+export function trustedStatementOfRow(ctx: LedgerContext, row: EntryRow & { envelope: Buffer }): Statement {
+  const statement = statementOfRow(row);
+  let trusted = trustedMaps.get(ctx.trusted);
+  if (!trusted) {
+    trusted = new Map(ctx.trusted.map((k) => [k.keyId, k]));
+    trustedMaps.set(ctx.trusted, trusted);
+  }
+  const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
+  const problem = checkEnvelopeSignature(env, envelopePayload(env), trusted);
+  if (problem) {
+    throw new LedgerIntegrityError(
+      `entry ${row.seq}: ${problem}; the evidence cannot be used: run \`greenlight ledger verify\``,
+    );
+  }
+  return statement;
+}
+
 function summaryRows(summarizer: Summarizer, fresh: PreparedEntry[], size: number, recordedAt: string) {
   const rows: Omit<SummaryRow, 'mac'>[] = [];
   fresh.forEach((p, i) => {
