@@ -319,7 +319,7 @@ async function placeProblem(dir, root) {
 * Null when no signing key is at hand.
 */
 async function spoolSecret(root, env) {
-	const { loadSigner } = await Promise.resolve().then(() => require("./ledger-CFTL_5Ed.cjs"));
+	const { loadSigner } = await Promise.resolve().then(() => require("./ledger-D3YNt04V.cjs"));
 	const signer = loadSigner(root, env);
 	if (!signer) return null;
 	const sig = await signer.sign(Buffer.from(`${MAC_LABEL} authentication key`, "utf8"));

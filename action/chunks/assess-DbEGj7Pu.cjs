@@ -2,7 +2,7 @@
 const require_rolldown_runtime = require("./rolldown-runtime-LyEkZu4j.cjs");
 const require_catalog = require("./catalog-Dxa2v6hN.cjs");
 const require_config = require("./config-CZQ2pt0K.cjs");
-const require_engine = require("./engine-BqAgJxpr.cjs");
+const require_engine = require("./engine-CYgiqzpg.cjs");
 const require_errors = require("./errors-D0aBwMou.cjs");
 const require_progress = require("./progress-CX9Ahbag.cjs");
 const require_output = require("./output-DMO39Hxv.cjs");
@@ -38,7 +38,7 @@ async function run(target, flags) {
 	const floor = require_catalog.SEVERITY_RANK[flags.failOn];
 	const failing = assessment.results.some((r) => (r.outcome === "fail" || r.outcome === "error") && require_catalog.SEVERITY_RANK[r.severity] >= floor);
 	if (!flags.record) return failing ? 1 : 0;
-	const { recordAfterAssess } = await Promise.resolve().then(() => require("./record-C5qssM-l.cjs"));
+	const { recordAfterAssess } = await Promise.resolve().then(() => require("./record-CImFwTGv.cjs"));
 	return recordAfterAssess(assessed, {
 		root,
 		configFile: flags.config

@@ -34,7 +34,7 @@ async function run(flags) {
 	const since = require_config.parseSince(flags.since ?? "1d", at);
 	const until = flags.until ? require_config.parseUntil(flags.until) : at;
 	require_config.checkWindow(since, until);
-	const { runAnomalies } = await Promise.resolve().then(() => require("./anomaly--pMwXxu6.cjs"));
+	const { runAnomalies } = await Promise.resolve().then(() => require("./anomaly-1hSJysDU.cjs"));
 	const say = (line) => process.stderr.write(`greenlight: ${line}\n`);
 	const report = await runAnomalies({
 		root,

@@ -17566,6 +17566,24 @@ function statementOfRow(row) {
 	const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
 	return parseStatement(JSON.parse(envelopePayload(env).toString("utf8")), `entry ${row.seq}`);
 }
+const trustedMaps = /* @__PURE__ */ new WeakMap();
+/**
+* The statement of a stored entry for a reader that acts on it (the gate, the change population,
+* the read index): its envelope matches the leaf hash AND carries a signature by a trusted key.
+* A row rewritten with a matching leaf hash but without the signing key is refused (exit 3).
+*/
+function trustedStatementOfRow(ctx, row) {
+	const statement = statementOfRow(row);
+	let trusted = trustedMaps.get(ctx.trusted);
+	if (!trusted) {
+		trusted = new Map(ctx.trusted.map((k) => [k.keyId, k]));
+		trustedMaps.set(ctx.trusted, trusted);
+	}
+	const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
+	const problem = checkEnvelopeSignature(env, envelopePayload(env), trusted);
+	if (problem) throw new require_errors.LedgerIntegrityError(`entry ${row.seq}: ${problem}; the evidence cannot be used: run \`greenlight ledger verify\``);
+	return statement;
+}
 function summaryRows(summarizer, fresh, size, recordedAt) {
 	const rows = [];
 	fresh.forEach((p, i) => {
@@ -19078,7 +19096,7 @@ async function readSummaries(ctx, q) {
 			seq: row.seq,
 			recordedAt: row.recorded_at,
 			predicateType: row.predicate_type,
-			statement: statementOfRow(row)
+			statement: trustedStatementOfRow(ctx, row)
 		};
 		const summary = summaryOf(summarizer, entry);
 		if (summary !== null) out.push({
@@ -19112,7 +19130,7 @@ async function reindex(ctx, progress) {
 					seq: row.seq,
 					recordedAt: row.recorded_at,
 					predicateType: row.predicate_type,
-					statement: statementOfRow(row)
+					statement: trustedStatementOfRow(ctx, row)
 				});
 				if (summary !== null) rows.push({
 					seq: row.seq,
@@ -19151,7 +19169,7 @@ async function readStatements(ctx, q) {
 	const digests = want ? [...want] : [];
 	for (const row of rows) {
 		if (want && !mayMention(row.envelope, digests)) continue;
-		const statement = statementOfRow(row);
+		const statement = trustedStatementOfRow(ctx, row);
 		if (want && !statement.subject.some((s) => Object.values(s.digest ?? {}).some((d) => want.has(d)))) continue;
 		out.push({
 			seq: row.seq,

@@ -6,7 +6,7 @@ const require_schemas = require("./schemas-BK5SsiT5.cjs");
 const require_linear_regex = require("./linear-regex-BuaCppl5.cjs");
 const require_facts = require("./facts-B4My2u2s.cjs");
 const require_population = require("./population-0WfszALT.cjs");
-require("./changes-GGLHAjrs.cjs");
+require("./changes-o8ih-ZOT.cjs");
 const require_config = require("./config-CZQ2pt0K.cjs");
 const require_criteria = require("./criteria-h4MX4Ypc.cjs");
 const require_catalog = require("./catalog-Dxa2v6hN.cjs");
@@ -3953,9 +3953,9 @@ const FACT_LOADERS = {
 	workflows: async (ctx) => (await Promise.resolve().then(() => require("./workflows-2-VvMgl3.cjs")).then((n) => n.workflows_exports)).collectWorkflows(ctx),
 	repoFiles: async (ctx) => (await Promise.resolve().then(() => require("./repo-files-BDU-62mQ.cjs"))).collectRepoFiles(ctx),
 	github: async (ctx) => (await Promise.resolve().then(() => require("./connect-DniZIfPf.cjs")).then((n) => n.connect_exports)).collectGithub(ctx),
-	evidence: async (ctx) => (await Promise.resolve().then(() => require("./changes-GGLHAjrs.cjs")).then((n) => n.changes_exports)).collectEvidence(ctx),
-	ledger: async (ctx) => (await Promise.resolve().then(() => require("./changes-GGLHAjrs.cjs")).then((n) => n.changes_exports)).collectLedgerFacts(ctx),
-	anomalies: async (ctx) => (await Promise.resolve().then(() => require("./anomaly--pMwXxu6.cjs"))).collectAnomalyFacts(ctx)
+	evidence: async (ctx) => (await Promise.resolve().then(() => require("./changes-o8ih-ZOT.cjs")).then((n) => n.changes_exports)).collectEvidence(ctx),
+	ledger: async (ctx) => (await Promise.resolve().then(() => require("./changes-o8ih-ZOT.cjs")).then((n) => n.changes_exports)).collectLedgerFacts(ctx),
+	anomalies: async (ctx) => (await Promise.resolve().then(() => require("./anomaly-1hSJysDU.cjs"))).collectAnomalyFacts(ctx)
 };
 
 // src/engine/evaluate.ts

@@ -3,7 +3,7 @@ const require_rolldown_runtime = require("./rolldown-runtime-LyEkZu4j.cjs");
 const require_errors = require("./errors-D0aBwMou.cjs");
 const require_facts = require("./facts-B4My2u2s.cjs");
 const require_population = require("./population-0WfszALT.cjs");
-const require_changes = require("./changes-GGLHAjrs.cjs");
+const require_changes = require("./changes-o8ih-ZOT.cjs");
 require("./ci-context-Bm5gL06L.cjs");
 const require_clock = require("./clock-Dw-aX-E9.cjs");
 const require_config = require("./config-CZQ2pt0K.cjs");
