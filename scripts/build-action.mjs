@@ -42,7 +42,7 @@ export async function bundleAction() {
     const { output } = await build.generate({
       format: 'cjs',
       entryFileNames: '[name].cjs',
-      chunkFileNames: 'chunks/[name]-[hash].cjs',
+      chunkFileNames: 'chunks/[name].cjs',
       banner: BANNER,
       // Not minified: what CI runs stays readable and reviewable in a diff.
       minify: false,
