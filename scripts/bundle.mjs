@@ -4,6 +4,7 @@
 // hundreds) cut `greenlight gate` and `assess` start-up by a third or more (bench/README.md).
 // bin/greenlight.cjs falls back to dist/cli/ when the bundle is absent (e.g. rolldown not installed).
 import { rmSync, writeFileSync } from 'node:fs';
+import { EXTERNAL } from './bundle-externals.mjs';
 
 let rolldown;
 try {
@@ -19,17 +20,7 @@ rmSync('dist/bundle', { recursive: true, force: true });
 const build = await rolldown({
   input: { cli: 'dist/cli/index.js' },
   platform: 'node',
-  // Native code, packages that load files, workers or optional modules at run time, large JSON: left to node.
-  external: [
-    /^node:/,
-    'better-sqlite3',
-    'pg',
-    'pino',
-    /^@secretlint\//,
-    '@octokit/graphql-schema',
-    'graphql',
-    'bottleneck',
-  ],
+  external: EXTERNAL,
   logLevel: 'warn',
 });
 // CommonJS: Node 20 starts CommonJS faster than ES modules, and only CommonJS can be compiled with
