@@ -15,22 +15,6 @@ export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
 export const FINDING_SEVERITIES: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
-export type ReportFormat =
-  'sarif' | 'cyclonedx' | 'spdx' | 'junit' | 'trivy' | 'grype' | 'gitleaks' | 'checkov' | 'npm-audit' | 'zap';
-
-export const REPORT_FORMATS: readonly ReportFormat[] = [
-  'sarif',
-  'cyclonedx',
-  'spdx',
-  'junit',
-  'trivy',
-  'grype',
-  'gitleaks',
-  'checkov',
-  'npm-audit',
-  'zap',
-];
-
 export interface ScanFinding {
   /** Tool name as the report gives it (`ESLint`, `secretlint`, `trivy`…). */
   tool: string;
@@ -98,9 +82,10 @@ export interface TestSummary {
   cases: TestCase[];
 }
 
-export interface ScanReport {
+/** `Format`: the report format's id (`sarif`, `trivy`…; the formats are listed in sources/reports/formats/). */
+export interface ScanReport<Format extends string = string> {
   tool: { name: string; version?: string };
-  format: ReportFormat;
+  format: Format;
   scanType: ScanType;
   findings: ScanFinding[];
   /** SBOMs only. */

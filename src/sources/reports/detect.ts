@@ -1,4 +1,4 @@
-import type { ReportFormat } from '../../facts/scans.js';
+import { FORMATS, type ReportFormat } from './formats/index.js';
 
 interface Shape {
   /** `{`, `[` or `<` (first significant character). */
@@ -26,32 +26,21 @@ export function detectFormat(head: Uint8Array | string, filename = ''): ReportFo
   if (!shape) return null;
   const name = filename.toLowerCase();
   if (shape.opener === '<') {
-    return shape.rootElement === 'testsuites' || shape.rootElement === 'testsuite' ? 'junit' : null;
+    const root = shape.rootElement;
+    return FORMATS.find((f) => root !== undefined && f.detect.xmlRoots?.includes(root))?.id ?? null;
   }
-  const k = shape.keys;
   if (shape.opener === '{') {
-    if (k.has('runs') || (k.get('version') === '2.1.0' && String(k.get('$schema') ?? '').includes('sarif')))
-      return 'sarif';
-    if (k.get('bomFormat') === 'CycloneDX') return 'cyclonedx';
-    if (k.has('spdxVersion')) return 'spdx';
-    if (k.has('auditReportVersion')) return 'npm-audit';
-    if (k.has('@programName') || (k.has('site') && k.has('@version'))) return 'zap';
-    if (k.has('SchemaVersion') || k.has('ArtifactName') || k.has('Results')) return 'trivy';
-    if (k.has('matches')) return 'grype';
-    if (k.has('check_type') || (k.has('results') && k.has('summary')) || k.has('checkov_version'))
-      return 'checkov';
-    if (name.endsWith('.sarif') || name.endsWith('.sarif.json')) return 'sarif';
-    return null;
+    const k = shape.keys;
+    const found =
+      FORMATS.find((f) => f.detect.object?.(k)) ?? FORMATS.find((f) => f.detect.byName?.object?.(name));
+    return found?.id ?? null;
   }
-  // A JSON array: Gitleaks findings, or one Checkov report per framework.
+  // A JSON array (Gitleaks findings, one Checkov report per framework…).
   const e = shape.firstElementKeys;
-  if (e.has('RuleID') || e.has('Secret') || e.has('Fingerprint')) return 'gitleaks';
-  if (e.has('check_type') || e.has('results')) return 'checkov';
-  if (shape.emptyArray) {
-    if (name.includes('gitleaks')) return 'gitleaks';
-    if (name.includes('checkov')) return 'checkov';
-  }
-  return null;
+  const found =
+    FORMATS.find((f) => f.detect.arrayElement?.(e)) ??
+    (shape.emptyArray ? FORMATS.find((f) => f.detect.byName?.emptyArray?.(name)) : undefined);
+  return found?.id ?? null;
 }
 
 /** A lenient look at the start of a document: enough structure to tell formats apart. */

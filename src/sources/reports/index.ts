@@ -1,6 +1,7 @@
 /**
  * Scanner reports: SARIF 2.1.0 (any tool), CycloneDX 1.4–1.6, SPDX 2.3, JUnit XML, Trivy, Grype,
- * Gitleaks, Checkov, npm audit v2 and OWASP ZAP — read into one ScanReport of normalized findings.
+ * Gitleaks, Checkov, npm audit v2 and OWASP ZAP (one module each, listed in formats/index.ts) —
+ * read into one ScanReport of normalized findings.
  *
  * Reports are read as a stream: big arrays (SARIF results, matches, packages…) are parsed item by
  * item, never as one document. A malformed report is an InputError naming the file and the JSON
@@ -9,64 +10,37 @@
  */
 import {
   FINDING_SEVERITIES,
-  REPORT_FORMATS,
   type FindingSeverity,
-  type ReportFormat,
-  type ScanReport,
+  type ScanReport as ScanReportOf,
 } from '../../facts/scans.js';
 import { InputError } from '../../errors.js';
 import { detectFormat } from './detect.js';
-import { checkovReader } from './formats/checkov.js';
-import { cyclonedxReader } from './formats/cyclonedx.js';
-import { gitleaksReader } from './formats/gitleaks.js';
-import { grypeReader } from './formats/grype.js';
-import { readJunit } from './formats/junit.js';
-import { npmAuditReader } from './formats/npm-audit.js';
+import { formatModule, REPORT_FORMATS, type ReportFormat } from './formats/index.js';
 import type { ReaderOptions } from './formats/options.js';
-import { sarifReader } from './formats/sarif.js';
-import { spdxReader } from './formats/spdx.js';
-import { trivyReader } from './formats/trivy.js';
-import { zapReader } from './formats/zap.js';
 import { inputName, lineAt, newDigest, readHead, type ReportInput } from './input.js';
-import {
-  locateValue,
-  readJsonReport,
-  ReportProblem,
-  type JsonFormatReader,
-  type ReportBody,
-} from './json-report.js';
+import { locateValue, ReportProblem, type ReportBody } from './json-report.js';
 import { JsonStreamError } from './json-stream.js';
 
 export { detectFormat } from './detect.js';
+export { FORMATS, REPORT_FORMATS, type ReportFormat, type ReportFormatModule } from './formats/index.js';
 export type { ReportInput } from './input.js';
 export type {
   FindingSeverity,
-  ReportFormat,
   SbomComponent,
   ScanFinding,
-  ScanReport,
   ScanType,
   TestCase,
   TestStatus,
   TestSummary,
 } from '../../facts/scans.js';
 
+/** A report read by `parseReport`: its format is one of the registered formats. */
+export type ScanReport = ScanReportOf<ReportFormat>;
+
 export interface ParseReportOptions extends ReaderOptions {
   /** Skip detection: read the report as this format. */
   format?: ReportFormat;
 }
-
-const JSON_READERS: Record<Exclude<ReportFormat, 'junit'>, (o: ReaderOptions) => JsonFormatReader> = {
-  sarif: sarifReader,
-  cyclonedx: cyclonedxReader,
-  spdx: spdxReader,
-  trivy: trivyReader,
-  grype: grypeReader,
-  gitleaks: gitleaksReader,
-  checkov: checkovReader,
-  'npm-audit': npmAuditReader,
-  zap: zapReader,
-};
 
 /**
  * Reads one report. `input` is a file (`{ path }`) or bytes with a name for messages
@@ -81,7 +55,8 @@ export async function parseReport(input: ReportInput, options: ParseReportOption
       `${name}: cannot tell which scanner report format this is; pass the format explicitly (one of ${REPORT_FORMATS.join(', ')})`,
     );
   }
-  if (!REPORT_FORMATS.includes(format)) {
+  const mod = formatModule(format);
+  if (!mod) {
     throw new InputError(`${name}: unknown report format "${format}" (one of ${REPORT_FORMATS.join(', ')})`);
   }
   const readerOptions: ReaderOptions = {};
@@ -91,12 +66,9 @@ export async function parseReport(input: ReportInput, options: ParseReportOption
   const digest = newDigest();
   let body: ReportBody;
   try {
-    body =
-      format === 'junit'
-        ? await readJunit(input, digest, readerOptions)
-        : await readJsonReport(input, digest, JSON_READERS[format](readerOptions));
+    body = await mod.read(input, digest, readerOptions);
   } catch (err) {
-    throw await asInputError(err, input, format);
+    throw await asInputError(err, input, mod.label);
   }
   if (options.scanType) {
     body.scanType = options.scanType;
@@ -113,6 +85,7 @@ export async function parseReport(input: ReportInput, options: ParseReportOption
   }
   return {
     ...body,
+    format: mod.id,
     stats: {
       bytes: digest.bytes,
       sha256: digest.hex(),
@@ -123,21 +96,8 @@ export async function parseReport(input: ReportInput, options: ParseReportOption
   };
 }
 
-const LABEL: Record<ReportFormat, string> = {
-  sarif: 'SARIF',
-  cyclonedx: 'CycloneDX',
-  spdx: 'SPDX',
-  junit: 'JUnit',
-  trivy: 'Trivy',
-  grype: 'Grype',
-  gitleaks: 'Gitleaks',
-  checkov: 'Checkov',
-  'npm-audit': 'npm audit',
-  zap: 'ZAP',
-};
-
 /** `report.sarif: invalid SARIF at /runs/0/results/17/level (line 230): Invalid option: …` */
-async function asInputError(err: unknown, input: ReportInput, format: ReportFormat): Promise<unknown> {
+async function asInputError(err: unknown, input: ReportInput, label: string): Promise<unknown> {
   if (!(err instanceof ReportProblem) && !(err instanceof JsonStreamError)) return err;
   const name = inputName(input);
   let line: number | undefined;
@@ -154,9 +114,12 @@ async function asInputError(err: unknown, input: ReportInput, format: ReportForm
   ]
     .filter(Boolean)
     .join(' ');
-  return new InputError(
-    `${name}: invalid ${LABEL[format]} report${where ? ' ' + where : ''}: ${err.message}`,
-  );
+  return new InputError(`${name}: invalid ${label} report${where ? ' ' + where : ''}: ${err.message}`);
 }
 
 export { REDACTED, redactReport, redactReportChunks } from './redact.js';
+
+/** Media type of the stored copy of a report of this format. */
+export function reportMediaType(format: ReportFormat): string {
+  return formatModule(format)!.mediaType;
+}

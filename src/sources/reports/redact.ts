@@ -2,9 +2,9 @@
  * A copy of a report safe to keep as evidence: the raw bytes with every secret-bearing value
  * replaced by "[REDACTED]", everything else byte for byte as the tool wrote it.
  *
- * Redacted wherever they appear: SARIF `snippet` (region and context region excerpts), Gitleaks
- * `Secret`, `Match` and `Line`, Trivy `Code` and `Match`, Checkov `code_block`, ZAP `evidence`.
- * In SARIF runs from a secret scanner (secretlint, Gitleaks, TruffleHog…, or a run whose tool is
+ * Redacted wherever they appear: each format's `secretFields` (formats/*.ts), e.g. SARIF `snippet`
+ * (region and context region excerpts), Gitleaks `Secret`, `Match` and `Line`, Trivy `Code` and
+ * `Match`, Checkov `code_block`, ZAP `evidence`. In SARIF runs from a secret scanner (secretlint, Gitleaks, TruffleHog…, or a run whose tool is
  * not known yet), result messages are masked too: such tools may quote the secret in them.
  *
  * Streams: the input is read in chunks and the output produced in chunks, whatever its size.
@@ -12,8 +12,8 @@
  * This is the structural pre-pass for reports; `greenlight record` then gives the result the
  * value redaction every blob gets (`src/redact/`), which finds secrets in any other field.
  */
-import type { ReportFormat } from '../../facts/scans.js';
 import { InputError } from '../../errors.js';
+import { formatModule, type ReportFormat } from './formats/index.js';
 import { newDigest, readChunks, inputName, type ReportInput } from './input.js';
 import { redactText } from '../../redact/index.js';
 import { maskSecrets } from './normalize.js';
@@ -21,14 +21,6 @@ import { scanTypeForTool } from './scan-types.js';
 
 export const REDACTED = '[REDACTED]';
 const REDACTED_JSON = Buffer.from(JSON.stringify(REDACTED));
-
-const SECRET_KEYS: Partial<Record<ReportFormat, ReadonlySet<string>>> = {
-  sarif: new Set(['snippet']),
-  gitleaks: new Set(['Secret', 'Match', 'Line']),
-  trivy: new Set(['Code', 'Match']),
-  checkov: new Set(['code_block']),
-  zap: new Set(['evidence']),
-};
 
 interface Frame {
   isArray: boolean;
@@ -44,15 +36,15 @@ const enum Skip {
   Primitive,
 }
 
-/** Streams the redacted report. JUnit XML and formats without secret fields come back unchanged. */
+/** Streams the redacted report. Formats without secret fields (JUnit XML, SBOMs…) come back unchanged. */
 export async function* redactReportChunks(input: ReportInput, format: ReportFormat): AsyncGenerator<Buffer> {
-  const keys = SECRET_KEYS[format];
+  const fields = formatModule(format)?.secretFields;
   const chunks = readChunks(input, newDigest());
-  if (!keys || format === 'junit') {
+  if (!fields) {
     yield* chunks;
     return;
   }
-  const redactor = new JsonRedactor(keys, format === 'sarif');
+  const redactor = new JsonRedactor(new Set(fields.keys), fields.secretScannerMessages === true);
   for await (const chunk of chunks) {
     const out = redactor.write(chunk);
     if (out.length) yield out;
@@ -89,6 +81,7 @@ class JsonRedactor {
 
   constructor(
     private readonly keys: ReadonlySet<string>,
+    /** SARIF: mask result messages of secret scanners' runs. */
     private readonly sarif: boolean,
   ) {}
 

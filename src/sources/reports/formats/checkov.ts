@@ -13,6 +13,7 @@ import {
   oneLine,
   severityFromWord,
 } from '../normalize.js';
+import { defineFormat, jsonReader } from './module.js';
 import type { ReaderOptions } from './options.js';
 
 const failedCheck = z.object({
@@ -48,7 +49,7 @@ const documentSchema = z.union([frameworkReport, z.array(frameworkReport)], {
   error: 'a Checkov report is an object with check_type and results, or an array of them',
 });
 
-export function checkovReader(options: ReaderOptions): JsonFormatReader {
+function checkovReader(options: ReaderOptions): JsonFormatReader {
   const checks = new Deferred<{ framework: number; check: FailedCheck }>();
   return {
     patterns: [
@@ -114,3 +115,18 @@ function normalizeCheck(c: FailedCheck, scanType: ScanType, options: ReaderOptio
     fixedVersion: vuln?.fixed_version ?? undefined,
   });
 }
+
+export const checkov = defineFormat({
+  id: 'checkov',
+  label: 'Checkov',
+  mediaType: 'application/json',
+  detect: {
+    object: (k) => k.has('check_type') || (k.has('results') && k.has('summary')) || k.has('checkov_version'),
+    // One report per framework.
+    arrayElement: (e) => e.has('check_type') || e.has('results'),
+    byName: { emptyArray: (name) => name.includes('checkov') },
+  },
+  secretFields: { keys: ['code_block'] },
+  scanTypes: ['iac', 'secrets', 'sca', 'container'],
+  read: jsonReader(checkovReader),
+});

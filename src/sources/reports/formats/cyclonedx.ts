@@ -14,6 +14,7 @@ import {
   severityFromScore,
   severityFromWord,
 } from '../normalize.js';
+import { defineFormat, jsonReader } from './module.js';
 import type { ReaderOptions } from './options.js';
 
 interface Component {
@@ -104,7 +105,7 @@ const PACKAGE_MANAGERS = new Set([
   'composer',
 ]);
 
-export function cyclonedxReader(options: ReaderOptions): JsonFormatReader {
+function cyclonedxReader(options: ReaderOptions): JsonFormatReader {
   const components: Component[] = [];
   const vulns = new Deferred<Vulnerability>();
   return {
@@ -202,3 +203,12 @@ function vulnSeverity(v: Vulnerability): FindingSeverity {
   }
   return best ?? 'medium';
 }
+
+export const cyclonedx = defineFormat({
+  id: 'cyclonedx',
+  label: 'CycloneDX',
+  mediaType: 'application/json',
+  detect: { object: (k) => k.get('bomFormat') === 'CycloneDX' },
+  scanTypes: ['sbom', 'sca'],
+  read: jsonReader(cyclonedxReader),
+});

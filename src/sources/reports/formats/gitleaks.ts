@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ScanFinding } from '../../../facts/scans.js';
 import { validate, type JsonFormatReader } from '../json-report.js';
 import { fingerprintOf, makeFinding, maskSecrets, normalizePath, oneLine } from '../normalize.js';
+import { defineFormat, jsonReader } from './module.js';
 import type { ReaderOptions } from './options.js';
 
 const leak = z.object({
@@ -20,7 +21,7 @@ const leak = z.object({
   Tags: z.array(z.string()).nullable().optional(),
 });
 
-export function gitleaksReader(options: ReaderOptions): JsonFormatReader {
+function gitleaksReader(options: ReaderOptions): JsonFormatReader {
   const findings: ScanFinding[] = [];
   const tool = 'gitleaks';
   return {
@@ -52,3 +53,16 @@ export function gitleaksReader(options: ReaderOptions): JsonFormatReader {
     },
   };
 }
+
+export const gitleaks = defineFormat({
+  id: 'gitleaks',
+  label: 'Gitleaks',
+  mediaType: 'application/json',
+  detect: {
+    arrayElement: (e) => e.has('RuleID') || e.has('Secret') || e.has('Fingerprint'),
+    byName: { emptyArray: (name) => name.includes('gitleaks') },
+  },
+  secretFields: { keys: ['Secret', 'Match', 'Line'] },
+  scanTypes: ['secrets'],
+  read: jsonReader(gitleaksReader),
+});

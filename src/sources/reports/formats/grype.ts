@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ScanFinding, ScanType } from '../../../facts/scans.js';
 import { validate, type JsonFormatReader } from '../json-report.js';
 import { fingerprintOf, makeFinding, normalizePath, oneLine, severityFromWord } from '../normalize.js';
+import { defineFormat, jsonReader } from './module.js';
 import type { ReaderOptions } from './options.js';
 
 const match = z.object({
@@ -36,7 +37,7 @@ const documentSchema = z.object({
   descriptor: z.object({ name: z.string().optional(), version: z.string().optional() }).optional(),
 });
 
-export function grypeReader(options: ReaderOptions): JsonFormatReader {
+function grypeReader(options: ReaderOptions): JsonFormatReader {
   const findings: ScanFinding[] = [];
   const tool = 'grype';
   return {
@@ -72,3 +73,12 @@ export function grypeReader(options: ReaderOptions): JsonFormatReader {
     },
   };
 }
+
+export const grype = defineFormat({
+  id: 'grype',
+  label: 'Grype',
+  mediaType: 'application/json',
+  detect: { object: (k) => k.has('matches') },
+  scanTypes: ['sca', 'container'],
+  read: jsonReader(grypeReader),
+});

@@ -9,17 +9,14 @@ import type { TestCase, TestStatus, TestSummary } from '../../../facts/scans.js'
 import { ReportProblem, type ReportBody } from '../json-report.js';
 import { readChunks, type Digest, type ReportInput } from '../input.js';
 import { normalizePath, oneLine } from '../normalize.js';
+import { defineFormat } from './module.js';
 import type { ReaderOptions } from './options.js';
 
 const RANK: Record<TestStatus, number> = { passed: 0, skipped: 1, failed: 2, errored: 3 };
 const CHILD_STATUS: Record<string, TestStatus> = { failure: 'failed', error: 'errored', skipped: 'skipped' };
 const MAX_MESSAGE_TEXT = 2000;
 
-export async function readJunit(
-  input: ReportInput,
-  digest: Digest,
-  options: ReaderOptions,
-): Promise<ReportBody> {
+async function readJunit(input: ReportInput, digest: Digest, options: ReaderOptions): Promise<ReportBody> {
   const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
   const suites: { name: string; file?: string }[] = [];
   const cases: TestCase[] = [];
@@ -159,3 +156,12 @@ function toolName(root: SaxesTagPlain, firstSuite: SaxesTagPlain | undefined): s
   if (schema?.includes('surefire')) return 'maven-surefire';
   return 'junit';
 }
+
+export const junit = defineFormat({
+  id: 'junit',
+  label: 'JUnit',
+  mediaType: 'application/xml',
+  detect: { xmlRoots: ['testsuites', 'testsuite'] },
+  scanTypes: ['tests'],
+  read: readJunit,
+});

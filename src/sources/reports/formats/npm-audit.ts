@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ScanFinding } from '../../../facts/scans.js';
 import { validate, type JsonFormatReader } from '../json-report.js';
 import { extractIds, fingerprintOf, makeFinding, oneLine, severityFromWord } from '../normalize.js';
+import { defineFormat, jsonReader } from './module.js';
 import type { ReaderOptions } from './options.js';
 
 const severity = z.enum(['info', 'low', 'moderate', 'high', 'critical']);
@@ -42,7 +43,7 @@ const documentSchema = z.object({
   vulnerabilities: z.record(z.string(), z.unknown()),
 });
 
-export function npmAuditReader(options: ReaderOptions): JsonFormatReader {
+function npmAuditReader(options: ReaderOptions): JsonFormatReader {
   const findings: ScanFinding[] = [];
   const tool = 'npm audit';
   return {
@@ -79,3 +80,12 @@ export function npmAuditReader(options: ReaderOptions): JsonFormatReader {
     },
   };
 }
+
+export const npmAudit = defineFormat({
+  id: 'npm-audit',
+  label: 'npm audit',
+  mediaType: 'application/json',
+  detect: { object: (k) => k.has('auditReportVersion') },
+  scanTypes: ['sca'],
+  read: jsonReader(npmAuditReader),
+});

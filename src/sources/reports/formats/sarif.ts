@@ -18,6 +18,7 @@ import {
   severityFromWord,
 } from '../normalize.js';
 import { scanTypeForTool } from '../scan-types.js';
+import { defineFormat, jsonReader } from './module.js';
 import type { ReaderOptions } from './options.js';
 
 const level = z.enum(['none', 'note', 'warning', 'error']);
@@ -137,7 +138,7 @@ interface RunContext {
   ids: Map<string, string[]>;
 }
 
-export function sarifReader(options: ReaderOptions): JsonFormatReader {
+function sarifReader(options: ReaderOptions): JsonFormatReader {
   const runs = new Map<number, RunContext>();
   const findings: ScanFinding[] = [];
   const waiting: { run: number; result: SarifResult; path: readonly PathSegment[]; offset: number }[] = [];
@@ -332,3 +333,17 @@ function normalizeResult(
     suppressed,
   });
 }
+
+export const sarif = defineFormat({
+  id: 'sarif',
+  label: 'SARIF',
+  mediaType: 'application/sarif+json',
+  detect: {
+    object: (k) =>
+      k.has('runs') || (k.get('version') === '2.1.0' && String(k.get('$schema') ?? '').includes('sarif')),
+    byName: { object: (name) => name.endsWith('.sarif') || name.endsWith('.sarif.json') },
+  },
+  secretFields: { keys: ['snippet'], secretScannerMessages: true },
+  scanTypes: ['sast', 'sca', 'container', 'secrets', 'iac', 'dast', 'license'],
+  read: jsonReader(sarifReader),
+});

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { SbomComponent } from '../../../facts/scans.js';
 import { validate, type JsonFormatReader } from '../json-report.js';
+import { defineFormat, jsonReader } from './module.js';
 import type { ReaderOptions } from './options.js';
 
 const pkg = z.object({
@@ -25,7 +26,7 @@ const documentSchema = z.object({
   packages: z.array(z.unknown()).optional(),
 });
 
-export function spdxReader(options: ReaderOptions): JsonFormatReader {
+function spdxReader(options: ReaderOptions): JsonFormatReader {
   const components: SbomComponent[] = [];
   return {
     patterns: [['packages', '#']],
@@ -58,3 +59,12 @@ function creatorTool(creators: string[]): { name: string; version?: string } {
   const m = /^(.*?)[-@ ]v?(\d[\w.+-]*)$/.exec(value);
   return m ? { name: m[1]!, version: m[2]! } : { name: value };
 }
+
+export const spdx = defineFormat({
+  id: 'spdx',
+  label: 'SPDX',
+  mediaType: 'application/json',
+  detect: { object: (k) => k.has('spdxVersion') },
+  scanTypes: ['sbom'],
+  read: jsonReader(spdxReader),
+});

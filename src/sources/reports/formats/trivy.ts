@@ -14,6 +14,7 @@ import {
   oneLine,
   severityFromWord,
 } from '../normalize.js';
+import { defineFormat, jsonReader } from './module.js';
 import type { ReaderOptions } from './options.js';
 
 const vulnerability = z.object({
@@ -74,7 +75,7 @@ const SCHEMAS = {
   Licenses: license,
 };
 
-export function trivyReader(options: ReaderOptions): JsonFormatReader {
+function trivyReader(options: ReaderOptions): JsonFormatReader {
   const items = new Deferred<{ kind: Kind; result: number; data: unknown }>();
   return {
     patterns: KINDS.map((k) => ['Results', '#', k, '#']),
@@ -197,3 +198,13 @@ function normalize(
     }
   }
 }
+
+export const trivy = defineFormat({
+  id: 'trivy',
+  label: 'Trivy',
+  mediaType: 'application/json',
+  detect: { object: (k) => k.has('SchemaVersion') || k.has('ArtifactName') || k.has('Results') },
+  secretFields: { keys: ['Code', 'Match'] },
+  scanTypes: ['container', 'sca', 'iac', 'secrets', 'license'],
+  read: jsonReader(trivyReader),
+});

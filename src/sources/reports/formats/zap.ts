@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { FindingSeverity, ScanFinding } from '../../../facts/scans.js';
 import { Deferred, validate, type JsonFormatReader } from '../json-report.js';
 import { fingerprintOf, makeFinding, oneLine } from '../normalize.js';
+import { defineFormat, jsonReader } from './module.js';
 import type { ReaderOptions } from './options.js';
 
 const numeric = z.union([z.string(), z.number()]).transform((v) => String(v));
@@ -32,7 +33,7 @@ const documentSchema = z.object({
 
 const RISK: Record<string, FindingSeverity> = { '0': 'info', '1': 'low', '2': 'medium', '3': 'high' };
 
-export function zapReader(options: ReaderOptions): JsonFormatReader {
+function zapReader(options: ReaderOptions): JsonFormatReader {
   const alerts = new Deferred<{ site: number; alert: Alert }>();
   return {
     patterns: [['site', '#', 'alerts', '#']],
@@ -68,3 +69,13 @@ export function zapReader(options: ReaderOptions): JsonFormatReader {
     },
   };
 }
+
+export const zap = defineFormat({
+  id: 'zap',
+  label: 'ZAP',
+  mediaType: 'application/json',
+  detect: { object: (k) => k.has('@programName') || (k.has('site') && k.has('@version')) },
+  secretFields: { keys: ['evidence'] },
+  scanTypes: ['dast'],
+  read: jsonReader(zapReader),
+});

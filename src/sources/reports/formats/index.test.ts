@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../errors.js';
+import { FORMATS, parseReport, redactReport, REDACTED, REPORT_FORMATS, reportMediaType } from '../index.js';
+
+describe('the report format registry', () => {
+  it('lists each format once, and the list is what messages offer', async () => {
+    expect(new Set(REPORT_FORMATS).size).toBe(FORMATS.length);
+    expect(REPORT_FORMATS).toEqual(FORMATS.map((f) => f.id));
+    const err = await parseReport({ bytes: Buffer.from('{"x": 1}'), name: 'x.json' }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toContain(`one of ${REPORT_FORMATS.join(', ')}`);
+  });
+
+  it('refuses an id no module has', async () => {
+    const err = await parseReport(
+      { bytes: Buffer.from('{}'), name: 'x.json' },
+      // A format from outside the registry, as a caller passing user input would.
+      { format: 'nessus' as never },
+    ).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      `x.json: unknown report format "nessus" (one of ${REPORT_FORMATS.join(', ')})`,
+    );
+  });
+
+  it("masks each format's secret fields in the stored copy, and nothing in formats without any", async () => {
+    for (const f of FORMATS) {
+      if (!f.secretFields) continue;
+      for (const key of f.secretFields.keys) {
+        const doc = Buffer.from(JSON.stringify({ [key]: 'AKIAsecretvalue', other: 'kept' }));
+        const out = (await redactReport({ bytes: doc, name: 'r.json' }, f.id)).toString('utf8');
+        expect(JSON.parse(out), `${f.id} ${key}`).toEqual({ [key]: REDACTED, other: 'kept' });
+      }
+    }
+    const spdx = Buffer.from('{"Secret": "AKIAsecretvalue"}');
+    expect(await redactReport({ bytes: spdx, name: 'r.json' }, 'spdx')).toEqual(spdx);
+  });
+
+  it('gives SARIF its own media type and other JSON formats application/json', () => {
+    expect(reportMediaType('sarif')).toBe('application/sarif+json');
+    for (const id of REPORT_FORMATS.filter((f) => f !== 'sarif' && f !== 'junit'))
+      expect(reportMediaType(id)).toBe('application/json');
+  });
+});
