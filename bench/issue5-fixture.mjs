@@ -90,7 +90,7 @@ const prCi = (i, shas, event = 'pull_request', extra = {}) => ({
 
 async function buildLedger(root, n, shas, dist) {
   const { initLedger, openLedger, PREDICATE_TYPES } = await import(`${dist}/ledger/index.js`);
-  const C = await import(`${dist}/changes/index.js`);
+  const C = await import(`${dist}/evidence/index.js`);
   await initLedger(root);
   let clock = NOW;
   const ledger = await openLedger({ root, now: () => clock, summarizer: C.EVIDENCE_SUMMARIZER });

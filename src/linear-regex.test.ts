@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ticketMatcher } from './changes/index.js';
+import { ticketMatcher } from './population/index.js';
 import { configSchema, loadConfig } from './config/index.js';
 import { ConfigError } from './errors.js';
 import { compileLinear, linearPatternError } from './linear-regex.js';

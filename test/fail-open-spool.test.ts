@@ -31,7 +31,7 @@ import {
   scanStatement,
   spoolPlace,
   testsStatement,
-} from '../src/changes/index.js';
+} from '../src/evidence/index.js';
 import { openLedger } from '../src/ledger/index.js';
 import { runCli } from './cli.js';
 import { NO_CI, newLedgerKey, switchableLedger, type SwitchableLedger } from './fail-open-helpers.js';

@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobDigest } from '../src/changes/index.js';
+import { blobDigest } from '../src/evidence/index.js';
 import { defaultConfig } from '../src/config/index.js';
 import { assess } from '../src/engine/index.js';
 import { recordAssessment } from '../src/engine/record.js';

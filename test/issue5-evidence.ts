@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { collectEvidence } from '../src/sources/ledger/index.js';
 import {
   accessReviewStatement,
-  collectEvidence,
   deploymentStatement,
   openLedgerStore,
   readRecordedEvidence,
@@ -15,7 +15,7 @@ import {
   scanStatement,
   testsStatement,
   type AppendItem,
-} from '../src/changes/index.js';
+} from '../src/evidence/index.js';
 import type { CiContext } from '../src/ci-context/index.js';
 import { defaultConfig } from '../src/config/index.js';
 import type { RecordedEvidence, ScanFindingRecord } from '../src/facts/index.js';

@@ -17,7 +17,7 @@ import {
 } from './git-repo.js';
 import { runCli } from './cli.js';
 import { nodeJunit, secretlintSarif, eslintSarif } from './issue5-scanners.js';
-import { EVIDENCE_PREDICATES, spoolPlace } from '../src/changes/index.js';
+import { EVIDENCE_PREDICATES, spoolPlace } from '../src/evidence/index.js';
 import { openLedger } from '../src/ledger/index.js';
 
 /** Every pipeline statement in the repository's ledger, as JSON text. */

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { collectLedgerFacts } from '../src/changes/index.js';
+import { collectLedgerFacts } from '../src/sources/ledger/index.js';
 import retention from '../src/checks/evidence.retention/index.js';
 import { defaultConfig, type Config } from '../src/config/index.js';
 import { assess } from '../src/engine/index.js';

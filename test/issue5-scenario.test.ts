@@ -23,7 +23,7 @@ import { runCli } from './cli.js';
 import { eslintSarif, nodeJunit, secretlintSarif } from './issue5-scanners.js';
 import { testDialects, type DialectCase } from './ledger/dialects.js';
 import { openLedger, verifyInclusion, type Ledger } from '../src/ledger/index.js';
-import { EVIDENCE_PREDICATES, PREDICATE, blobDigest, blobDigests } from '../src/changes/index.js';
+import { EVIDENCE_PREDICATES, PREDICATE, blobDigest, blobDigests } from '../src/evidence/index.js';
 import { createHash } from 'node:crypto';
 
 const hex = (h: string) => Buffer.from(h, 'hex');

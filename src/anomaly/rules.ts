@@ -1,4 +1,4 @@
-import type { ChangeRow } from '../changes/index.js';
+import type { ChangeRow } from '../population/index.js';
 import type { DeploymentRecord, GateRecord } from '../facts/index.js';
 import { localTime, withinWorkingHours } from './hours.js';
 import type { Anomaly, AnomalyInput, AnomalyRuleId } from './types.js';

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { buildPopulation, collectEvidence, openLedgerStore } from '../changes/index.js';
+import { openLedgerStore } from '../evidence/index.js';
+import { buildPopulation } from '../population/index.js';
+import { collectEvidence } from '../sources/ledger/index.js';
 import { captureCiContext } from '../ci-context/index.js';
 import { loadConfig } from '../config/index.js';
 import { ConfigError, SourceError } from '../errors.js';

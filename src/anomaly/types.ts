@@ -1,5 +1,5 @@
 import type { AnomalyRuleId, AnomalySettings } from '../config/index.js';
-import type { Population } from '../changes/index.js';
+import type { Population } from '../population/index.js';
 import type { RecordedEvidence } from '../facts/index.js';
 
 export type { AnomalyRuleId, AnomalySettings };

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import {
   buildPopulation,
-  collectEvidence,
   forgePullRequests,
   renderPopulation,
   repositoryName,
   type Population,
   type PopulationFormat,
-} from '../changes/index.js';
+} from '../population/index.js';
+import { collectEvidence } from '../sources/ledger/index.js';
 import { checkWindow, loadConfig, parseSince, parseUntil } from '../config/index.js';
 import { SourceError } from '../errors.js';
 import { isUnavailable, type GithubFacts } from '../facts/index.js';

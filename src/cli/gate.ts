@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { openLedgerStore, prepareSpool, resolveCommit, spoolStore } from '../changes/index.js';
+import { openLedgerStore, prepareSpool, resolveCommit, spoolStore } from '../evidence/index.js';
 import { captureCiContext, commandNow } from '../ci-context/index.js';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';

@@ -164,7 +164,7 @@ async function open(flags: Common, opts: { signer?: boolean; keys?: string[] } =
     return parsePublicKey(readFileSync(file, 'utf8'), file);
   });
   // The evidence summarizer, so `verify` checks the read index against the statements.
-  const { EVIDENCE_SUMMARIZER } = await import('../changes/read-evidence.js');
+  const { EVIDENCE_SUMMARIZER } = await import('../evidence/read-evidence.js');
   const ledger = await openLedger({
     ...ledgerOptionsFromConfig(root, config),
     ...(trustedKeys ? { trustedKeys } : {}),

@@ -20,7 +20,7 @@ import {
   type EvidenceStore,
   type RecordOutcome,
   type Statement,
-} from '../changes/index.js';
+} from '../evidence/index.js';
 import { loadConfig, yamlToJs, type Config } from '../config/index.js';
 import { InputError, SourceError, UsageError } from '../errors.js';
 import type { ScanFindingRecord } from '../facts/index.js';
@@ -358,6 +358,7 @@ export async function scan(files: string[], flags: ReportFlags): Promise<number>
   for (const [i, r] of reports.entries())
     if (r.format === 'junit')
       throw new UsageError(`${files[i]}: a JUnit report holds tests: use \`greenlight record tests\``);
+  const { reportMediaType } = await import('../sources/reports/index.js');
   return withStore(env, async (store) => {
     for (const [i, r] of reports.entries()) {
       const item = scanStatement({
@@ -369,7 +370,7 @@ export async function scan(files: string[], flags: ReportFlags): Promise<number>
         report: {
           bytes: await storedReport(files[i]!, r.format),
           name: path.basename(files[i]!),
-          mediaType: r.format === 'sarif' ? 'application/sarif+json' : 'application/json',
+          mediaType: reportMediaType(r.format),
         },
         findings: findingRecords(r),
         ...repoField(env),

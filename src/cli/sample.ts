@@ -3,13 +3,11 @@ import path from 'node:path';
 import {
   blobDigests,
   buildStatement,
-  drawSample,
   nameSubject,
   openLedgerStore,
   recordIdempotent,
-  renderPopulation,
-  toCsv,
-} from '../changes/index.js';
+} from '../evidence/index.js';
+import { drawSample, renderPopulation, toCsv } from '../population/index.js';
 import { captureCiContext, commandNow } from '../ci-context/index.js';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isNoLedger, openLedgerStore } from '../changes/index.js';
+import { isNoLedger, openLedgerStore } from '../evidence/index.js';
 import type { Config } from '../config/index.js';
 import { GreenlightError } from '../errors.js';
 import { isUnavailable, type CollectedFacts, type LedgerFacts } from '../facts/index.js';

@@ -1,4 +1,4 @@
-import { untraceableReasons as untraceable, type Population } from '../changes/index.js';
+import { untraceableReasons as untraceable, type Population } from '../population/index.js';
 import type { CiContext } from '../ci-context/index.js';
 import { UsageError } from '../errors.js';
 import type { ScanRecord, TestRecord } from '../facts/index.js';

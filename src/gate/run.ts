@@ -1,9 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
-  EVIDENCE_LOOKBACK_DAYS,
   PREDICATE,
-  buildPopulation,
   gateStatement,
   isStoreUnreachable,
   overrideStatement,
@@ -13,7 +11,9 @@ import {
   type EvidenceStore,
   type SpoolWriter,
   type StoredStatement,
-} from '../changes/index.js';
+} from '../evidence/index.js';
+import { buildPopulation } from '../population/index.js';
+import { EVIDENCE_LOOKBACK_DAYS } from '../sources/ledger/index.js';
 import type { CiContext } from '../ci-context/index.js';
 import type { Config } from '../config/index.js';
 import { SourceError, UsageError } from '../errors.js';

@@ -14,7 +14,7 @@ export const FACT_LOADERS: { [K in FactKey]: Loader<K> } = {
   workflows: async (ctx) => (await import('./workflows/index.js')).collectWorkflows(ctx),
   repoFiles: async (ctx) => (await import('./repo-files/index.js')).collectRepoFiles(ctx),
   github: async (ctx) => (await import('./github/connect.js')).collectGithub(ctx),
-  evidence: async (ctx) => (await import('../changes/index.js')).collectEvidence(ctx),
-  ledger: async (ctx) => (await import('../changes/index.js')).collectLedgerFacts(ctx),
-  anomalies: async (ctx) => (await import('../anomaly/index.js')).collectAnomalyFacts(ctx),
+  evidence: async (ctx) => (await import('./ledger/index.js')).collectEvidence(ctx),
+  ledger: async (ctx) => (await import('./ledger/index.js')).collectLedgerFacts(ctx),
+  anomalies: async (ctx) => (await import('./ledger/index.js')).collectAnomalyFacts(ctx),
 };

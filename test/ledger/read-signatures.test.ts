@@ -5,7 +5,7 @@ import {
   EVIDENCE_PREDICATES,
   EVIDENCE_SUMMARIZER,
   PREDICATE,
-} from '../../src/changes/index.js';
+} from '../../src/evidence/index.js';
 import { LedgerIntegrityError } from '../../src/errors.js';
 import { initLedger, openLedger, signerFromPrivateKey } from '../../src/ledger/index.js';
 import { serializeEnvelope, signEnvelopes } from '../../src/ledger/dsse.js';

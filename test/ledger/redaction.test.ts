@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANOMALY_PREDICATE } from '../../src/anomaly/predicate.js';
-import { PREDICATE } from '../../src/changes/index.js';
+import { PREDICATE } from '../../src/evidence/index.js';
 import {
   initLedger,
   openLedger,

@@ -17,7 +17,7 @@ import {
   toRecordedEvidence,
   type AppendItem,
   type Statement,
-} from '../../src/changes/index.js';
+} from '../../src/evidence/index.js';
 import type { CiContext } from '../../src/ci-context/index.js';
 import { LedgerIntegrityError } from '../../src/errors.js';
 import {

@@ -1,7 +1,7 @@
 /**
  * A repository with one incident of each kind the anomaly rules look for, made through the real
  * paths: a git history (squash merges, a late merge, a direct push), CI evidence recorded into a
- * real signed ledger with the changes door's statement builders, and two real assessments of
+ * real signed ledger with the evidence statement builders, and two real assessments of
  * `pipeline.actions-pinned` recorded as `greenlight assess` records them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import {
   overrideStatement,
   recordIdempotent,
   type AppendItem,
-} from '../../changes/index.js';
+} from '../../evidence/index.js';
 import type { CiContext } from '../../ci-context/index.js';
 import pipelineActionsPinned from '../../checks/pipeline.actions-pinned/index.js';
 import { loadConfig } from '../../config/index.js';

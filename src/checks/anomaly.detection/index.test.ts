@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
 import { cleanupRepos, createRepo, isolateGitConfig, type TestRepo } from '../../../test/git-repo.js';
 import { collectAnomalyFacts, runAnomalies } from '../../anomaly/index.js';
-import { collectLedgerFacts } from '../../changes/index.js';
+import { collectLedgerFacts } from '../../sources/ledger/index.js';
 import { configSchema, loadConfig } from '../../config/index.js';
 import { assess } from '../../engine/index.js';
 import { isUnavailable, type AnomalyFacts, type LedgerFacts } from '../../facts/index.js';

@@ -1,4 +1,4 @@
-import { populationOf, untraceableReasons } from '../../changes/index.js';
+import { populationOf, untraceableReasons } from '../../population/index.js';
 import { defineCheck, fail, notApplicable, notAvailable, pass, type Finding } from '../define-check.js';
 
 const short = (sha: string): string => sha.slice(0, 7);

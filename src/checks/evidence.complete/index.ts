@@ -1,4 +1,4 @@
-import { populationOf, type ChangeRow } from '../../changes/index.js';
+import { populationOf, type ChangeRow } from '../../population/index.js';
 import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-check.js';
 
 /** What is missing from a change's chain: PR, approval, checks, deploy. */

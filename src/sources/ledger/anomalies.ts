@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { isNoLedger, openLedgerStore } from '../changes/index.js';
-import { unavailable, type AnomalyFacts, type AnomalyRun, type Unavailable } from '../facts/index.js';
-import type { SourceContext } from '../sources/index.js';
-import { ANOMALY_PREDICATE } from './predicate.js';
+import { isNoLedger, openLedgerStore } from '../../evidence/index.js';
+import { unavailable, type AnomalyFacts, type AnomalyRun, type Unavailable } from '../../facts/index.js';
+import type { SourceContext } from '../context.js';
+import { ANOMALY_PREDICATE } from '../../anomaly/predicate.js';
 
 const runPredicate = z.object({
   ranAt: z.string(),

@@ -1,4 +1,4 @@
-import { LedgerIntegrityError } from '../errors.js';
+import { LedgerIntegrityError } from '../../errors.js';
 import {
   unavailable,
   type LedgerFacts,
@@ -6,12 +6,17 @@ import {
   type RecordedAssessment,
   type RecordedEvidence,
   type Unavailable,
-} from '../facts/index.js';
-import type { Ledger } from '../ledger/index.js';
-import type { SourceContext } from '../sources/context.js';
-import { isNoLedger, openLedgerStore } from './ledger-store.js';
-import { PREDICATE } from './predicates.js';
-import { emptyEvidence, readRecordedEvidence, toRecordedEvidence } from './read-evidence.js';
+} from '../../facts/index.js';
+import type { Ledger } from '../../ledger/index.js';
+import type { SourceContext } from '../context.js';
+import {
+  emptyEvidence,
+  isNoLedger,
+  openLedgerStore,
+  PREDICATE,
+  readRecordedEvidence,
+  toRecordedEvidence,
+} from '../../evidence/index.js';
 
 const DAY = 86_400_000;
 
@@ -87,7 +92,7 @@ const PREDICATE_LIST = [
  * (the verification failed), not a reason to give up.
  */
 export async function collectLedgerFacts(ctx: SourceContext): Promise<LedgerFacts | Unavailable> {
-  const L = await import('../ledger/index.js');
+  const L = await import('../../ledger/index.js');
   let store;
   try {
     store = await openLedgerStore({ root: ctx.root, config: ctx.config });
@@ -124,7 +129,7 @@ export async function collectLedgerFacts(ctx: SourceContext): Promise<LedgerFact
   }
 }
 
-type LedgerDoor = typeof import('../ledger/index.js');
+type LedgerDoor = typeof import('../../ledger/index.js');
 
 function evidenceTypes(L: LedgerDoor): string[] {
   const types = [

@@ -1,6 +1,6 @@
 /**
- * The changes door: pipeline evidence (predicates, the ledger-backed evidence store, the
- * fail-open spool), the change population and sampling.
+ * Pipeline evidence: the one place that writes and reads pipeline statements — predicates,
+ * the ledger-backed evidence store, the fail-open spool, recording and the read index.
  */
 export * from './evidence.js';
 export * from './predicates.js';
@@ -17,20 +17,12 @@ export {
   type ReadOptions,
 } from './read-evidence.js';
 export {
-  buildPopulation,
-  populationOf,
-  repositoryName,
-  ticketMatcher,
-  untraceableReasons,
-} from './population.js';
-export {
   openLedgerStore,
   isNoLedger,
   spoolDir,
   type LedgerEvidenceStore,
   type OpenLedgerStoreOptions,
 } from './ledger-store.js';
-export { collectEvidence, collectLedgerFacts, EVIDENCE_LOOKBACK_DAYS } from './collect.js';
 export {
   replaySpool,
   prepareSpool,
@@ -43,8 +35,4 @@ export { isStoreUnreachable } from './unreachable.js';
 export { resolveCommit } from './commit.js';
 // The spool handed out here redacts everything before it is written.
 export { spoolStore, redactItem, redactingWriter } from './redacted-writer.js';
-export { forgePullRequests } from './forge.js';
-export type * from './types.js';
 export * from './record.js';
-export * from './render.js';
-export * from './sample.js';
