@@ -1,4 +1,7 @@
-/** Every check of the catalog: its stable public id, control, fact sources and default severity. */
+/**
+ * Every check of the catalog: its stable public id, control, fact sources and default severity.
+ * The one place a check's severity and control are written: `defineCheck` takes them from here.
+ */
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
 export interface CatalogCheck {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Severity } from '../catalog/index.js';
+import { catalogCheck, type Severity } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { FactKey, FactMap, Location } from '../facts/index.js';
 
@@ -28,12 +28,14 @@ type Needed<N extends FactKey> = { [K in N]: FactMap[K] };
 /** Facts a check reads when they are available (e.g. GitHub settings next to workflow files). */
 type Used<U extends FactKey> = { [K in U]?: FactMap[K] };
 
-export interface CheckDefinition<N extends FactKey = FactKey, O = unknown, U extends FactKey = never> {
+/**
+ * What a check's folder writes. Its severity and controls are not here: they are written once, in
+ * the catalog (src/catalog/checks.ts), and `defineCheck` takes them from there.
+ */
+export interface CheckSpec<N extends FactKey = FactKey, O = unknown, U extends FactKey = never> {
   /** Stable public id; equals the folder name and a catalog entry. */
   id: string;
   title: string;
-  severity: Severity;
-  controls: string[];
   /** Facts that must all be available; otherwise the result is `not_available` with the source's reason. */
   needs: readonly N[];
   /**
@@ -47,11 +49,26 @@ export interface CheckDefinition<N extends FactKey = FactKey, O = unknown, U ext
   evaluate(facts: Needed<N> & Used<U>, options: O, ctx: CheckContext): Finding[];
 }
 
-/** Identity function that keeps `needs` and `options` typed for `evaluate`. */
+/** A registered check: its spec with the severity and controls of its catalog entry. */
+export interface CheckDefinition<
+  N extends FactKey = FactKey,
+  O = unknown,
+  U extends FactKey = never,
+> extends CheckSpec<N, O, U> {
+  severity: Severity;
+  controls: string[];
+}
+
+/**
+ * Completes a check's spec with its catalog entry's severity and control, and keeps `needs` and
+ * `options` typed for `evaluate`. A check whose id is not in the catalog cannot be defined.
+ */
 export function defineCheck<N extends FactKey, O = Record<string, never>, U extends FactKey = never>(
-  def: CheckDefinition<N, O, U>,
+  spec: CheckSpec<N, O, U>,
 ): CheckDefinition<N, O, U> {
-  return def;
+  const entry = catalogCheck(spec.id);
+  if (!entry) throw new Error(`check ${spec.id} has no entry in the catalog (src/catalog/checks.ts)`);
+  return { ...spec, severity: entry.severity, controls: [entry.control] };
 }
 
 type Extra = { location?: Location | undefined; details?: Record<string, unknown> };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../catalog/index.js';
+import { defineCheck } from './define-check.js';
 import { CHECK_REGISTRY } from './index.js';
 
 /**
@@ -81,5 +82,30 @@ describe('severity and controls of every check', () => {
       CHECK_REGISTRY.map((c) => [c.id, [c.severity, ...c.controls].join(' ')]),
     );
     expect(registered).toEqual(PINNED);
+  });
+});
+
+describe('defineCheck', () => {
+  it('takes severity and controls from the catalog entry of the id', () => {
+    const check = defineCheck({
+      id: 'vuln.sla',
+      title: 'Findings are fixed within their SLA',
+      needs: ['workflows'],
+      remediation: 'Fix or accept each finding before its SLA ends.',
+      evaluate: () => [],
+    });
+    expect([check.severity, check.controls]).toEqual(['high', ['VM-7']]);
+  });
+
+  it('refuses an id the catalog does not have', () => {
+    expect(() =>
+      defineCheck({
+        id: 'vuln.unknown',
+        title: 'Not in the catalog',
+        needs: ['workflows'],
+        remediation: 'Add it to the catalog first.',
+        evaluate: () => [],
+      }),
+    ).toThrow('check vuln.unknown has no entry in the catalog (src/catalog/checks.ts)');
   });
 });

@@ -19,8 +19,6 @@ const workflows: WorkflowSet = { files: [], errors: [] };
 const pinned = defineCheck({
   id: 'pipeline.actions-pinned',
   title: 'Actions are pinned',
-  severity: 'high',
-  controls: ['CI-2'],
   needs: ['workflows'],
   options: z.object({ failOn: z.array(z.string()).default(['a.yml', 'b.yml']) }),
   remediation: 'Pin actions to a SHA.',
@@ -93,8 +91,6 @@ describe('evaluateChecks', () => {
     const seen: unknown[] = [];
     const optional = defineCheck({
       title: 'Secret detection runs',
-      severity: 'high',
-      controls: ['VM-4'],
       needs: ['workflows'],
       remediation: 'Run a secret scanner.',
       id: 'scan.secrets',

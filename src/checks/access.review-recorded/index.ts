@@ -5,8 +5,6 @@ const DAY = 86_400_000;
 export default defineCheck({
   id: 'access.review-recorded',
   title: 'An access review of source-control and CI/CD identities was recorded recently',
-  severity: 'medium',
-  controls: ['AC-3'],
   needs: ['evidence'],
   remediation:
     'Review who can push, approve and deploy (members, collaborators, CI identities), write the ' +

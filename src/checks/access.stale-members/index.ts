@@ -6,8 +6,6 @@ const DAY = 86_400_000;
 export default defineCheck({
   id: 'access.stale-members',
   title: 'No member inactive longer than the configured days',
-  severity: 'low',
-  controls: ['AC-2'],
   needs: ['github'],
   remediation:
     'Remove or convert the listed members (and review owners first), or record why they keep access in an exception with an expiry. Activity comes from the organisation audit log.',

@@ -6,8 +6,6 @@ const anomaliesText = (n: number): string => `${n} ${n === 1 ? 'anomaly' : 'anom
 export default defineCheck({
   id: 'anomaly.detection',
   title: 'Anomaly rules are enabled, alert a destination, and run',
-  severity: 'medium',
-  controls: ['MO-2'],
   needs: ['anomalies', 'ledger'],
   remediation:
     'In greenlight.yml set `anomalies: { enabled: true, alerts: { webhook: $ALERT_WEBHOOK_URL } }` (or `slack:` / `command:`), ' +

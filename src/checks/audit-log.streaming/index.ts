@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass } from '../define-check.js';
 export default defineCheck({
   id: 'audit-log.streaming',
   title: 'Audit events are streamed to a SIEM or ingested daily',
-  severity: 'high',
-  controls: ['MO-1'],
   needs: ['github'],
   remediation:
     'On GitHub Enterprise Cloud, configure audit-log streaming to your SIEM (enterprise settings → Audit log → Log streaming), or schedule greenlight to ingest audit events daily. On other plans the organisation audit log cannot be exported.',

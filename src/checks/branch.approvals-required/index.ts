@@ -4,8 +4,6 @@ import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-
 export default defineCheck({
   id: 'branch.approvals-required',
   title: 'Pull requests need the configured number of approvals',
-  severity: 'high',
-  controls: ['CM-2'],
   needs: ['github'],
   remediation:
     'Set "Required approvals" to at least thresholds.approvals (default 1) in the ruleset\'s pull request rule, or "Required number of approvals before merging" in classic branch protection.',

@@ -17,8 +17,6 @@ const FORGE_NOTE =
 export default defineCheck({
   id: 'branch.codeowners-review',
   title: 'CODEOWNERS exists, parses and names owners for every rule',
-  severity: 'medium',
-  controls: ['CM-2'],
   needs: ['repoFiles'],
   uses: ['github'],
   remediation:

@@ -4,8 +4,6 @@ import { defineCheck } from '../define-check.js';
 export default defineCheck({
   id: 'branch.linear-history',
   title: 'Linear history is required',
-  severity: 'low',
-  controls: ['CM-7'],
   needs: ['github'],
   remediation:
     'Turn on "Require linear history" in the ruleset or classic branch protection (squash or rebase merges only).',

@@ -15,8 +15,6 @@ import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-
 export default defineCheck({
   id: 'branch.no-bypass',
   title: 'Protection applies to admins; only a break-glass team may bypass rulesets',
-  severity: 'high',
-  controls: ['CM-1'],
   needs: ['github'],
   options: z.strictObject({
     /** Team slugs, logins or app slugs allowed to bypass (a documented break-glass path). */

@@ -4,8 +4,6 @@ import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-
 export default defineCheck({
   id: 'branch.no-force-push',
   title: 'Force pushes and deletion of protected branches are blocked',
-  severity: 'high',
-  controls: ['CM-1'],
   needs: ['github'],
   remediation:
     'Block force pushes and deletions: add the "Block force pushes" and "Restrict deletions" rules to the ruleset, or untick "Allow force pushes" and "Allow deletions" in classic branch protection.',

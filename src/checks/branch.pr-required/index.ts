@@ -4,8 +4,6 @@ import { defineCheck } from '../define-check.js';
 export default defineCheck({
   id: 'branch.pr-required',
   title: 'Changes to protected branches require a pull request',
-  severity: 'high',
-  controls: ['CM-1'],
   needs: ['github'],
   remediation:
     'Require a pull request before merging: the "Require a pull request before merging" rule in a ruleset, or "Require pull request reviews before merging" in classic branch protection.',

@@ -4,8 +4,6 @@ import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-
 export default defineCheck({
   id: 'branch.protected',
   title: 'The default and release branches are protected by classic rules or rulesets',
-  severity: 'high',
-  controls: ['CM-1'],
   needs: ['github'],
   remediation:
     'Protect the branch: add an active repository or organisation ruleset targeting it (Settings → Rules → Rulesets) or classic branch protection (Settings → Branches), requiring pull requests and blocking force pushes.',

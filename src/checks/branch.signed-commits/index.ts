@@ -4,8 +4,6 @@ import { defineCheck } from '../define-check.js';
 export default defineCheck({
   id: 'branch.signed-commits',
   title: 'Signed commits are required',
-  severity: 'low',
-  controls: ['CM-7'],
   needs: ['github'],
   remediation:
     'Turn on "Require signed commits" in the ruleset or classic branch protection, and have developers sign with SSH or GPG keys.',

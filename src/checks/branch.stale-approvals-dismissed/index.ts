@@ -4,8 +4,6 @@ import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-
 export default defineCheck({
   id: 'branch.stale-approvals-dismissed',
   title: 'New pushes dismiss approvals, or the last push must be approved',
-  severity: 'medium',
-  controls: ['CM-2'],
   needs: ['github'],
   remediation:
     'Turn on "Dismiss stale pull request approvals when new commits are pushed" or "Require approval of the most recent reviewable push" in the pull request rule or classic branch protection.',

@@ -5,8 +5,6 @@ import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-
 export default defineCheck({
   id: 'branch.status-checks-required',
   title: 'Required status checks are configured, and branches must be up to date',
-  severity: 'high',
-  controls: ['CM-3'],
   needs: ['github'],
   options: z.strictObject({
     /** Also require "branches must be up to date before merging" (strict checks). */

@@ -39,8 +39,6 @@ export function checksProblem(pr: GithubPullRequest, required: string[]): string
 export default defineCheck({
   id: 'change.checks-passed',
   title: 'Every merged change had its required checks green on its head commit',
-  severity: 'high',
-  controls: ['CM-3'],
   needs: ['github'],
   remediation:
     'Make the CI jobs required status checks (branch.status-checks-required) and stop admins from merging past them (branch.no-bypass); re-test and review each listed change.',

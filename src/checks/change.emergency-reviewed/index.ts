@@ -179,8 +179,6 @@ function emergencies(git: GitHistory, evidence: RecordedEvidence | undefined, da
 export default defineCheck({
   id: 'change.emergency-reviewed',
   title: 'Emergency changes get a post-incident review in time',
-  severity: 'high',
-  controls: ['CM-5'],
   needs: ['git'],
   // Recorded overrides and reviews when a ledger can be read; the trailers alone otherwise.
   uses: ['evidence'],

@@ -26,8 +26,6 @@ export function approvalProblem(pr: GithubPullRequest): string | null {
 export default defineCheck({
   id: 'change.independent-approval',
   title: 'Every merged change was approved by someone other than its author and last pusher',
-  severity: 'high',
-  controls: ['CM-2'],
   needs: ['github'],
   remediation:
     'Require at least one approval, dismiss stale approvals and require approval of the most recent push (branch.approvals-required, branch.stale-approvals-dismissed); review each listed change after the fact and record it.',

@@ -47,8 +47,6 @@ function directPush(c: Commit, branch: string, note = ''): ReturnType<typeof fai
 export default defineCheck({
   id: 'change.no-direct-push',
   title: 'Every change reached the branch through a merged pull request',
-  severity: 'high',
-  controls: ['CM-1'],
   needs: ['git'],
   uses: ['github'],
   options: z.strictObject({

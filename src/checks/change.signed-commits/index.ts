@@ -9,8 +9,6 @@ const LISTED = 50;
 export default defineCheck({
   id: 'change.signed-commits',
   title: 'Changes on the branch carry valid signatures',
-  severity: 'low',
-  controls: ['CM-7'],
   needs: ['git'],
   options: z.strictObject({
     includeBots: z

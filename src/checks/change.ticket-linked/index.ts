@@ -88,8 +88,6 @@ function pullRequestsOf(
 export default defineCheck({
   id: 'change.ticket-linked',
   title: 'Every change links a ticket',
-  severity: 'medium',
-  controls: ['CM-4'],
   needs: ['git'],
   uses: ['github'],
   options: z.strictObject({

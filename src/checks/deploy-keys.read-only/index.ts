@@ -4,8 +4,6 @@ import { defineCheck, fail, notApplicable, notAvailable, pass, type Finding } fr
 export default defineCheck({
   id: 'deploy-keys.read-only',
   title: 'Deploy keys are read-only',
-  severity: 'medium',
-  controls: ['CI-1'],
   needs: ['github'],
   remediation:
     'Replace each writable deploy key with a read-only one (repository Settings → Deploy keys), or with a GitHub App whose permissions are reviewed; add an exception only for a documented need to push.',

@@ -5,8 +5,6 @@ import { defineCheck, fail, notApplicable, notAvailable, pass, type Finding } fr
 export default defineCheck({
   id: 'deploy.environment-protected',
   title: 'The production environment requires reviewers or a branch policy, and admins cannot bypass',
-  severity: 'high',
-  controls: ['CM-6'],
   needs: ['github'],
   options: z.strictObject({
     /** Environment names treated as production (case-insensitive). */

@@ -6,8 +6,6 @@ const short = (sha: string): string => sha.slice(0, 7);
 export default defineCheck({
   id: 'deploy.traceable',
   title: 'Production deployments ship only approved, tested changes',
-  severity: 'high',
-  controls: ['CM-6'],
   needs: ['git', 'evidence'],
   // Pull requests from GitHub (approvals with their commit, last pusher, head checks) when read.
   uses: ['github'],

@@ -16,8 +16,6 @@ function gaps(row: ChangeRow, lastDeploy: string | null): string[] {
 export default defineCheck({
   id: 'evidence.complete',
   title: 'The change population is complete: every change has its full evidence chain',
-  severity: 'high',
-  controls: ['EV-3'],
   needs: ['git', 'evidence'],
   // Pull requests from GitHub (approvals with their commit, last pusher, head checks) when read.
   uses: ['github'],

@@ -24,8 +24,6 @@ function ranges(days: readonly string[]): string {
 export default defineCheck({
   id: 'evidence.continuous',
   title: 'Evidence is collected continuously: an assessment is recorded every day',
-  severity: 'high',
-  controls: ['EV-1'],
   needs: ['ledger'],
   options: z.object({
     /** Days of the window allowed without a recorded assessment (a CI outage, say). */

@@ -5,8 +5,6 @@ const DEFAULT_RETENTION_DAYS = 730;
 export default defineCheck({
   id: 'evidence.retention',
   title: 'Evidence is immutable and retained for the audit cycle plus a year',
-  severity: 'high',
-  controls: ['EV-2'],
   needs: ['ledger'],
   remediation:
     'Set `ledger.retentionDays` so every evidence type is kept at least `ledger.auditCycleDays` + 365 ' +

@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass } from '../define-check.js';
 export default defineCheck({
   id: 'org.admin-count',
   title: 'Few organisation owners',
-  severity: 'medium',
-  controls: ['AC-2'],
   needs: ['github'],
   remediation:
     'Demote owners who do not need to administer the organisation to members (People → Role), keeping at most thresholds.orgAdmins (default 3).',

@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass } from '../define-check.js';
 export default defineCheck({
   id: 'org.base-permission-restricted',
   title: 'The default repository permission is none or read',
-  severity: 'high',
-  controls: ['AC-2'],
   needs: ['github'],
   remediation:
     'Organisation settings → Member privileges → Base permissions: choose "Read" or "No permission", and grant write through teams.',

@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass, type Finding } from '../define-c
 export default defineCheck({
   id: 'org.members-mfa',
   title: 'No member or outside collaborator lacks two-factor authentication',
-  severity: 'high',
-  controls: ['AC-1'],
   needs: ['github'],
   remediation:
     'Ask each listed account to enable 2FA (or remove it), then require 2FA for the organisation so it cannot recur.',

@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass } from '../define-check.js';
 export default defineCheck({
   id: 'org.mfa-required',
   title: 'The organisation requires two-factor authentication',
-  severity: 'critical',
-  controls: ['AC-1'],
   needs: ['github'],
   remediation:
     'Organisation settings → Authentication security → "Require two-factor authentication for everyone". Members without 2FA are removed, so warn them first.',

@@ -6,8 +6,6 @@ const ELEVATED = new Set(['write', 'maintain', 'admin']);
 export default defineCheck({
   id: 'org.outside-collaborators-restricted',
   title: 'No outside collaborator has write or admin access',
-  severity: 'medium',
-  controls: ['AC-2'],
   needs: ['github'],
   remediation:
     'Lower each listed outside collaborator to read (repository Settings → Collaborators), or add an exception with an owner and an expiry for contractors who must push.',

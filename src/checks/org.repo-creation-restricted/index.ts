@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass } from '../define-check.js';
 export default defineCheck({
   id: 'org.repo-creation-restricted',
   title: 'Members cannot create public repositories',
-  severity: 'medium',
-  controls: ['AC-2'],
   needs: ['github'],
   remediation: 'Organisation settings → Member privileges → Repository creation: untick "Public".',
   evaluate({ github }) {

@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass } from '../define-check.js';
 export default defineCheck({
   id: 'org.repo-deletion-restricted',
   title: 'Members cannot delete or transfer repositories',
-  severity: 'medium',
-  controls: ['AC-2'],
   needs: ['github'],
   remediation:
     'Organisation settings → Member privileges → Admin repository permissions: untick "Allow members to delete or transfer repositories for this organization".',

@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass } from '../define-check.js';
 export default defineCheck({
   id: 'org.sso-enforced',
   title: 'SAML single sign-on is enforced',
-  severity: 'medium',
-  controls: ['AC-1'],
   needs: ['github'],
   remediation:
     'Organisation settings → Authentication security → enable and enforce SAML single sign-on with your identity provider (GitHub Enterprise Cloud), so leavers lose access when the IdP account is disabled.',

@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass, type Finding } from '../define-c
 export default defineCheck({
   id: 'org.webhooks-secured',
   title: 'Webhooks use a secret and verify TLS',
-  severity: 'low',
-  controls: ['CI-2'],
   needs: ['github'],
   remediation:
     'For each listed webhook: set a random secret (and verify the X-Hub-Signature-256 header at the receiver), use an https payload URL, and turn SSL verification on.',

@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass, type Finding } from '../define-c
 export default defineCheck({
   id: 'pipeline.actions-cannot-approve',
   title: 'Workflows cannot create or approve pull requests',
-  severity: 'high',
-  controls: ['CM-2'],
   needs: ['github'],
   remediation:
     'Organisation settings → Actions → General: untick "Allow GitHub Actions to create and approve pull requests" (this binds every repository), so a workflow cannot satisfy the approval rule.',

@@ -47,8 +47,6 @@ function problem(uses: string, allowed: (name: string) => boolean): string | und
 export default defineCheck({
   id: 'pipeline.actions-pinned',
   title: 'Third-party actions are pinned to a full commit SHA',
-  severity: 'high',
-  controls: ['CI-2'],
   needs: ['workflows'],
   options: z.strictObject({
     allow: z

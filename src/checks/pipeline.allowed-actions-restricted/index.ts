@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass } from '../define-check.js';
 export default defineCheck({
   id: 'pipeline.allowed-actions-restricted',
   title: 'The organisation allows only selected or verified actions',
-  severity: 'medium',
-  controls: ['CI-2'],
   needs: ['github'],
   remediation:
     'Organisation settings → Actions → General → Policies: "Allow enterprise, and select non-enterprise, actions and reusable workflows", allowing GitHub-authored and verified creators plus an explicit list of patterns.',

@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass, type Finding } from '../define-c
 export default defineCheck({
   id: 'pipeline.default-token-read-only',
   title: 'The default workflow token is read-only (organisation and repositories)',
-  severity: 'medium',
-  controls: ['CI-1'],
   needs: ['github'],
   remediation:
     'Organisation settings → Actions → General → Workflow permissions: "Read repository contents and packages permissions" (this binds every repository); grant write per job with `permissions:`.',

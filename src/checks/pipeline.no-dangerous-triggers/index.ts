@@ -90,8 +90,6 @@ function evaluateWorkflow(wf: Workflow): Finding[] {
 export default defineCheck({
   id: 'pipeline.no-dangerous-triggers',
   title: 'No privileged workflow checks out and runs untrusted pull request code',
-  severity: 'critical',
-  controls: ['CI-2'],
   needs: ['workflows'],
   remediation:
     'Build and test pull requests with `on: pull_request` (no secrets, read-only token). If a ' +

@@ -116,8 +116,6 @@ function evaluateWorkflow(wf: Workflow): Finding[] {
 export default defineCheck({
   id: 'pipeline.no-script-injection',
   title: 'No attacker-controlled expression is expanded inside a script',
-  severity: 'high',
-  controls: ['CI-2'],
   needs: ['workflows'],
   remediation:
     'Pass the value through the environment instead: `env: { TITLE: ${{ github.event.pull_request.title }} }` ' +

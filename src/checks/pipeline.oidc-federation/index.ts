@@ -225,8 +225,6 @@ function gitlabFindings(wf: Workflow): Finding[] {
 export default defineCheck({
   id: 'pipeline.oidc-federation',
   title: 'Cloud deploys authenticate with OIDC federation, not long-lived keys',
-  severity: 'high',
-  controls: ['CI-1'],
   needs: ['workflows'],
   remediation:
     "Trust the CI identity provider in the cloud account and exchange the job's OIDC token for short-lived " +

@@ -63,8 +63,6 @@ function evaluateWorkflow(wf: Workflow): Finding[] {
 export default defineCheck({
   id: 'pipeline.permissions-declared',
   title: 'Each workflow declares least-privilege token permissions',
-  severity: 'medium',
-  controls: ['CI-1'],
   needs: ['workflows'],
   remediation:
     'Add `permissions: { contents: read }` (or `{}`) at the top of each workflow and grant write scopes ' +

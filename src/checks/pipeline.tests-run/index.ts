@@ -48,8 +48,6 @@ function label(wf: Workflow): string {
 export default defineCheck({
   id: 'pipeline.tests-run',
   title: 'CI runs tests on pull requests',
-  severity: 'medium',
-  controls: ['CM-3'],
   needs: ['workflows'],
   remediation:
     'Run the test suite in a CI job triggered by pull requests (GitHub: `on: pull_request`; GitLab: a job ' +

@@ -11,8 +11,6 @@ function locationOf(e: WorkflowError): Location {
 export default defineCheck({
   id: 'pipeline.workflow-valid',
   title: 'Every workflow file is valid YAML and a valid workflow',
-  severity: 'medium',
-  controls: ['CI-2'],
   needs: ['workflows'],
   remediation:
     'Fix the file at the reported line: a workflow that does not parse never runs, and no other pipeline ' +

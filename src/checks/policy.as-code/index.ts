@@ -4,8 +4,6 @@ import { defineCheck, fail, notApplicable, pass } from '../define-check.js';
 export default defineCheck({
   id: 'policy.as-code',
   title: 'A policy engine is enforced in the pipeline',
-  severity: 'low',
-  controls: ['CI-3'],
   needs: ['workflows', 'repoFiles'],
   remediation:
     'Run the policies in CI so a violation fails the build: e.g. `conftest test --policy policy/ <files>`, `opa eval --fail-defined ...`, `kyverno apply policies/ --resource ...` or `gator verify`; do not pass --no-fail or allow the job to fail.',

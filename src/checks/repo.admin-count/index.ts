@@ -4,8 +4,6 @@ import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-
 export default defineCheck({
   id: 'repo.admin-count',
   title: 'Few direct repository admins',
-  severity: 'low',
-  controls: ['AC-2'],
   needs: ['github'],
   remediation:
     'Lower direct collaborators to write or maintain (repository Settings → Collaborators and teams) so at most thresholds.repoAdmins (default 3) hold admin directly; grant admin through a reviewed team instead.',

@@ -3,8 +3,6 @@ import { defineCheck, fail, pass } from '../define-check.js';
 export default defineCheck({
   id: 'repo.security-policy',
   title: 'The repository publishes a security policy (SECURITY.md)',
-  severity: 'low',
-  controls: ['EV-3'],
   needs: ['repoFiles'],
   remediation:
     'Add SECURITY.md at the root, in .github/ or in docs/: how to report a vulnerability (a private channel), which versions get fixes, and the expected response time.',

@@ -4,8 +4,6 @@ import { defineCheck, fail, notApplicable, notAvailable, pass } from '../define-
 export default defineCheck({
   id: 'runners.restricted',
   title: 'Self-hosted runners are not available to public or all repositories',
-  severity: 'high',
-  controls: ['CI-1'],
   needs: ['github'],
   remediation:
     'Organisation settings → Actions → Runner groups: limit each group with self-hosted runners to selected repositories, untick "Allow public repositories", and restrict it to selected workflows where possible.',

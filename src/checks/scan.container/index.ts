@@ -63,8 +63,6 @@ const where = (b: Build) => `${b.workflow} (job ${b.job}: ${b.what})`;
 export default defineCheck({
   id: 'scan.container',
   title: 'Container images are scanned when built and daily',
-  severity: 'high',
-  controls: ['VM-3'],
   needs: ['workflows', 'repoFiles'],
   remediation:
     'In the workflow that builds the image, scan it before pushing and fail on high/critical findings (e.g. aquasecurity/trivy-action with image-ref and exit-code: 1, anchore/scan-action, `grype IMAGE --fail-on high`); and rescan the published image on a daily schedule so new CVEs are found.',

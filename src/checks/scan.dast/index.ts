@@ -55,8 +55,6 @@ function stagingDeploys(workflows: WorkflowSet): StagingDeploy[] {
 export default defineCheck({
   id: 'scan.dast',
   title: 'A DAST tool runs against the staging deployment',
-  severity: 'medium',
-  controls: ['VM-5'],
   needs: ['workflows'],
   remediation:
     'After the staging deploy, run a dynamic scan against the staging URL: e.g. zaproxy/action-baseline (fail_action: true), `nuclei -u $STAGING_URL`, or stackhawk/hawkscan-action, in a job that `needs:` the deploy job.',

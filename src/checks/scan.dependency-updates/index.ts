@@ -6,8 +6,6 @@ const CONFIG_FILE = /(?:^|\/)(?:dependabot\.ya?ml|renovate\.json5?|\.renovaterc(
 export default defineCheck({
   id: 'scan.dependency-updates',
   title: 'Dependabot or Renovate keeps dependencies up to date',
-  severity: 'medium',
-  controls: ['VM-2'],
   needs: ['repoFiles'],
   remediation:
     'Add .github/dependabot.yml with an `updates:` entry (package-ecosystem, directory, schedule) for each ecosystem the repository uses, or a renovate.json extending "config:recommended".',

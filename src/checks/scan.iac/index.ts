@@ -11,8 +11,6 @@ import { defineCheck, fail, notApplicable, pass } from '../define-check.js';
 export default defineCheck({
   id: 'scan.iac',
   title: 'Infrastructure as code is scanned on every pull request',
-  severity: 'high',
-  controls: ['CI-3'],
   needs: ['workflows', 'repoFiles'],
   remediation:
     'Scan infrastructure code on pull_request and let it fail the build: e.g. bridgecrewio/checkov-action (without soft_fail), `trivy config --exit-code 1 .`, tfsec, KICS or cfn-lint/cfn_nag for CloudFormation.',

@@ -106,8 +106,6 @@ const describeJob = (s: ScanJob): string => `${scannerNames(s.uses)} (${s.wf.pat
 export default defineCheck({
   id: 'scan.required',
   title: 'Scan jobs are required status checks on the protected branch',
-  severity: 'high',
-  controls: ['VM-6'],
   needs: ['workflows'],
   uses: ['github'],
   remediation:

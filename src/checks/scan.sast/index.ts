@@ -35,8 +35,6 @@ function githubNote(
 export default defineCheck({
   id: 'scan.sast',
   title: 'A SAST tool runs on every pull request and can fail it',
-  severity: 'high',
-  controls: ['VM-1'],
   needs: ['workflows'],
   uses: ['github'],
   remediation:

@@ -15,8 +15,6 @@ import { defineCheck, fail, notApplicable, notAvailable, pass, type Finding } fr
 export default defineCheck({
   id: 'scan.sca',
   title: 'Dependencies are scanned on every pull request and daily',
-  severity: 'high',
-  controls: ['VM-2'],
   needs: ['workflows', 'repoFiles'],
   uses: ['github'],
   remediation:

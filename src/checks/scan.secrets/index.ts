@@ -44,8 +44,6 @@ const onEveryChange = (u: ScanUse): boolean => runsOnPush(u) || runsOnPullReques
 export default defineCheck({
   id: 'scan.secrets',
   title: 'Secret detection runs on every push or pull request and can fail it',
-  severity: 'high',
-  controls: ['VM-4'],
   needs: ['workflows'],
   uses: ['github'],
   remediation:

@@ -4,8 +4,6 @@ import { defineCheck, fail, notAvailable, pass } from '../define-check.js';
 export default defineCheck({
   id: 'secrets.none-committed',
   title: 'No hardcoded credential is committed to the tree',
-  severity: 'critical',
-  controls: ['VM-4'],
   needs: ['repoFiles'],
   remediation:
     'Revoke and rotate each credential found (it is compromised once committed), remove it from the file and read it from a secret store or CI secret instead; purge it from history if the repository is shared. Mark a proven false positive with a `secretlint-disable-line` comment.',

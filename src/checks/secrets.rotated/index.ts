@@ -6,8 +6,6 @@ const DAY = 86_400_000;
 export default defineCheck({
   id: 'secrets.rotated',
   title: 'CI secrets were rotated within the configured days',
-  severity: 'medium',
-  controls: ['CI-1'],
   needs: ['github'],
   remediation:
     'Rotate each listed secret at its issuer and update it in GitHub (or replace it with OIDC federation), so no CI credential is older than thresholds.secretMaxAgeDays (default 365).',

@@ -62,8 +62,6 @@ export function trackFindings(evidence: RecordedEvidence): Tracked[] {
 export default defineCheck({
   id: 'vuln.sla',
   title: 'Vulnerabilities are fixed within their SLA',
-  severity: 'high',
-  controls: ['VM-7'],
   needs: ['evidence'],
   remediation:
     'Fix (or formally accept with an exception) each finding before its SLA ends: critical 7, high 30, ' +

@@ -46,8 +46,6 @@ export const TEST_CHECKS: AnyCheck[] = [
   defineCheck({
     id: 'pipeline.actions-pinned',
     title: 'Third-party actions are pinned to a full commit SHA',
-    severity: 'high',
-    controls: ['CI-2'],
     needs: ['workflows'],
     remediation: 'Pin each `uses:` to a 40-character SHA; keep the tag in a comment.',
     evaluate: ({ workflows }) =>
@@ -66,8 +64,6 @@ export const TEST_CHECKS: AnyCheck[] = [
   defineCheck({
     id: 'pipeline.tests-run',
     title: 'CI runs tests on pull requests',
-    severity: 'medium',
-    controls: ['CM-3'],
     needs: ['workflows'],
     remediation: 'Run the test suite on pull_request.',
     evaluate: ({ workflows }) => {
@@ -82,8 +78,6 @@ export const TEST_CHECKS: AnyCheck[] = [
   defineCheck({
     id: 'change.ticket-linked',
     title: 'Changes link a ticket',
-    severity: 'medium',
-    controls: ['CM-4'],
     needs: ['git'],
     remediation: 'Put the ticket id (ABC-123) in the PR title or commit subject.',
     evaluate: ({ git }) =>
@@ -94,8 +88,6 @@ export const TEST_CHECKS: AnyCheck[] = [
   defineCheck({
     id: 'deploy.environment-protected',
     title: 'The production environment is protected',
-    severity: 'high',
-    controls: ['CM-6'],
     needs: ['workflows'],
     remediation: 'Require reviewers on the production environment.',
     evaluate: ({ workflows }) => [notApplicable('no job deploys to an environment', `${workflows.files.length} workflows`)],
@@ -103,8 +95,6 @@ export const TEST_CHECKS: AnyCheck[] = [
   defineCheck({
     id: 'pipeline.workflow-valid',
     title: 'Workflow files are valid',
-    severity: 'medium',
-    controls: ['CI-2'],
     needs: ['workflows'],
     remediation: 'Fix the YAML syntax reported for the file.',
     evaluate: () => {
