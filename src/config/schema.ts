@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PIPELINE_SCAN_TYPES } from '../facts/scans.js';
 
 /**
  * The one source of truth for `greenlight.yml`: the TypeScript types, the validation and the
@@ -7,7 +8,8 @@ import { z } from 'zod';
  */
 
 const severity = z.enum(['critical', 'high', 'medium', 'low']);
-const scanType = z.enum(['sast', 'sca', 'container', 'secrets', 'iac', 'dast', 'policy']);
+/** The kinds of scan a CI pipeline runs (facts/scans.ts): what `scans.required` may name. */
+const scanType = z.enum(PIPELINE_SCAN_TYPES);
 
 const isoDate = z
   .union([z.string(), z.date()])

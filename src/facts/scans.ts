@@ -8,8 +8,119 @@
  */
 import type { Location } from './index.js';
 
-export type ScanType =
-  'sast' | 'sca' | 'container' | 'secrets' | 'iac' | 'dast' | 'license' | 'sbom' | 'tests';
+/**
+ * Every kind of scan, for scanners recognised in CI (`src/scanners/`) and reports read
+ * (`src/sources/reports/`) alike. The pipeline kinds are those a CI step can run and a policy can
+ * require (`scans.required`); `license`, `sbom` and `tests` come only from reports.
+ */
+export const PIPELINE_SCAN_TYPES = ['sast', 'sca', 'container', 'secrets', 'iac', 'dast', 'policy'] as const;
+
+export const SCAN_TYPES = [...PIPELINE_SCAN_TYPES, 'license', 'sbom', 'tests'] as const;
+
+export type ScanType = (typeof SCAN_TYPES)[number];
+
+export type PipelineScanType = (typeof PIPELINE_SCAN_TYPES)[number];
+
+export const SCAN_TYPE_LABEL: Record<ScanType, string> = {
+  sast: 'SAST',
+  sca: 'dependency scanning (SCA)',
+  container: 'container image scanning',
+  secrets: 'secret detection',
+  iac: 'IaC scanning',
+  dast: 'DAST',
+  policy: 'policy-as-code',
+  license: 'licence scanning',
+  sbom: 'SBOM',
+  tests: 'tests',
+};
+
+/**
+ * The one tool table: what kind of scan each tool performs, by its name as reports give it
+ * (SARIF `tool.driver.name`, lower-cased). The scanner catalog (`src/scanners/catalog.ts`) takes
+ * the type of each single-purpose scanner from here; scanners whose kind depends on how they are
+ * run (Trivy, Grype, Snyk…) say so per use there, and their reports per content.
+ * Tools not listed count as `sast`, the most common producer of SARIF.
+ */
+export const TOOL_SCAN_TYPES = {
+  // static analysis
+  codeql: 'sast',
+  semgrep: 'sast',
+  sonarqube: 'sast',
+  sonarcloud: 'sast',
+  'snyk code': 'sast',
+  bandit: 'sast',
+  gosec: 'sast',
+  brakeman: 'sast',
+  njsscan: 'sast',
+  eslint: 'sast',
+  // secrets
+  secretlint: 'secrets',
+  gitleaks: 'secrets',
+  trufflehog: 'secrets',
+  'detect-secrets': 'secrets',
+  ggshield: 'secrets',
+  kingfisher: 'secrets',
+  noseyparker: 'secrets',
+  // infrastructure as code
+  checkov: 'iac',
+  tfsec: 'iac',
+  kics: 'iac',
+  terrascan: 'iac',
+  hadolint: 'iac',
+  'cfn-lint': 'iac',
+  cfn_nag: 'iac',
+  tflint: 'iac',
+  'kube-linter': 'iac',
+  kubescape: 'iac',
+  'snyk iac': 'iac',
+  // dependencies
+  'dependency-check': 'sca',
+  'owasp dependency-check': 'sca',
+  'osv-scanner': 'sca',
+  'snyk open source': 'sca',
+  govulncheck: 'sca',
+  'pip-audit': 'sca',
+  'npm audit': 'sca',
+  dependabot: 'sca',
+  'dependency-review': 'sca',
+  // container images
+  trivy: 'container',
+  grype: 'container',
+  clair: 'container',
+  'docker scout': 'container',
+  'snyk container': 'container',
+  // dynamic
+  zap: 'dast',
+  'owasp zap': 'dast',
+  nuclei: 'dast',
+  'burp suite': 'dast',
+  stackhawk: 'dast',
+  // policy as code
+  conftest: 'policy',
+  opa: 'policy',
+  kyverno: 'policy',
+  gator: 'policy',
+  sentinel: 'policy',
+  // licences
+  scancode: 'license',
+  licensee: 'license',
+} as const satisfies Record<string, ScanType>;
+
+export type ScanTool = keyof typeof TOOL_SCAN_TYPES;
+
+/** The kind of scan a tool performs, from its name as its report gives it (`sast` when unknown). */
+export function scanTypeForTool(name: string): ScanType {
+  const key = name.trim().toLowerCase();
+  const table: Readonly<Record<string, ScanType>> = TOOL_SCAN_TYPES;
+  const exact = Object.hasOwn(table, key) ? table[key] : undefined;
+  if (exact) return exact;
+  // `Snyk Container`, `Checkov (terraform)`, `GitHub CodeQL`…
+  if (/\bcontainer\b/.test(key)) return 'container';
+  for (const [tool, type] of Object.entries(table)) {
+    if (key.startsWith(tool + ' ') || key.startsWith(tool + '-')) return type;
+  }
+  return 'sast';
+}
 
 export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 

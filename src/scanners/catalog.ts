@@ -5,28 +5,10 @@
  * Patterns are RegExp sources, matched case-insensitively: `commands` against each command line
  * of a `run:`/`script:`, `inputs` against the named `with:` input of an action step.
  */
+import { TOOL_SCAN_TYPES, type ScanTool, type ScanType } from '../facts/scans.js';
 
-export type ScanType = 'sast' | 'sca' | 'container' | 'secrets' | 'iac' | 'dast' | 'policy';
-
-export const SCAN_TYPES: readonly ScanType[] = [
-  'sast',
-  'sca',
-  'container',
-  'secrets',
-  'iac',
-  'dast',
-  'policy',
-];
-
-export const SCAN_TYPE_LABEL: Record<ScanType, string> = {
-  sast: 'SAST',
-  sca: 'dependency scanning (SCA)',
-  container: 'container image scanning',
-  secrets: 'secret detection',
-  iac: 'IaC scanning',
-  dast: 'DAST',
-  policy: 'policy-as-code',
-};
+/** The type of a single-purpose scanner, from the one tool table (`TOOL_SCAN_TYPES` in facts/scans.ts). */
+const toolTypes = (name: ScanTool): ScanType[] => [TOOL_SCAN_TYPES[name]];
 
 /** Conditions on a step: a command flag, an action input or an environment variable (name → RegExp source). */
 export interface StepCondition {
@@ -63,14 +45,14 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'codeql',
     name: 'CodeQL',
-    types: ['sast'],
+    types: toolTypes('codeql'),
     actions: ['github/codeql-action/analyze'],
     commands: ['\\bcodeql\\s+database\\s+analyze\\b', '\\bcodeql\\s+github\\s+upload-results\\b'],
   }),
   tool({
     id: 'semgrep',
     name: 'Semgrep',
-    types: ['sast'],
+    types: toolTypes('semgrep'),
     actions: ['returntocorp/semgrep-action', 'semgrep/semgrep-action'],
     commands: ['\\bsemgrep\\s+(?:ci|scan)\\b', '\\bsemgrep\\s+(?:-\\S+\\s+)*--config\\b'],
     // `semgrep ci` fails on blocking findings; `semgrep scan` only with --error.
@@ -82,7 +64,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'sonar',
     name: 'SonarQube / SonarCloud',
-    types: ['sast'],
+    types: toolTypes('sonarqube'),
     actions: [
       'SonarSource/sonarcloud-github-action',
       'SonarSource/sonarqube-scan-action',
@@ -99,14 +81,14 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'snyk-code',
     name: 'Snyk Code',
-    types: ['sast'],
+    types: toolTypes('snyk code'),
     actions: [],
     commands: ['\\bsnyk\\s+code\\s+test\\b'],
   }),
   tool({
     id: 'bandit',
     name: 'Bandit',
-    types: ['sast'],
+    types: toolTypes('bandit'),
     actions: [
       'PyCQA/bandit-action',
       'tj-actions/bandit',
@@ -119,7 +101,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'gosec',
     name: 'gosec',
-    types: ['sast'],
+    types: toolTypes('gosec'),
     actions: ['securego/gosec'],
     commands: ['\\bgosec\\s+\\S'],
     advisoryWith: { commands: ['(?:^|\\s)-no-fail\\b'], inputs: { args: '(?:^|\\s)-no-fail\\b' } },
@@ -127,7 +109,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'brakeman',
     name: 'Brakeman',
-    types: ['sast'],
+    types: toolTypes('brakeman'),
     actions: ['devmasx/brakeman-linter-action'],
     commands: ['\\bbrakeman\\b(?!-)'],
     advisoryWith: { commands: ['--no-exit-on-(?:warn|error)\\b'] },
@@ -135,14 +117,14 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'njsscan',
     name: 'njsscan',
-    types: ['sast'],
+    types: toolTypes('njsscan'),
     actions: ['ajinabraham/njsscan-action'],
     commands: ['\\bnjsscan\\s+\\S'],
   }),
   tool({
     id: 'eslint-security',
     name: 'ESLint security plugins',
-    types: ['sast'],
+    types: toolTypes('eslint'),
     actions: [],
     commands: [
       '\\beslint\\b.*(?:--plugin[=\\s]+(?:security|no-unsanitized|@microsoft/sdl|scanjs-rules)\\b|eslint-plugin-security|eslint-plugin-no-unsanitized|@microsoft/eslint-plugin-sdl)',
@@ -154,7 +136,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'dependency-review',
     name: 'GitHub dependency review',
-    types: ['sca'],
+    types: toolTypes('dependency-review'),
     actions: ['actions/dependency-review-action'],
     commands: [],
     advisoryWith: { inputs: { 'warn-only': '^true$' } },
@@ -162,7 +144,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'osv-scanner',
     name: 'OSV-Scanner',
-    types: ['sca'],
+    types: toolTypes('osv-scanner'),
     actions: ['google/osv-scanner-action', 'google/osv-scanner-action/osv-scanner-action'],
     commands: ['\\bosv-scanner\\b(?!-)'],
     advisoryWith: { inputs: { 'fail-on-vuln': '^false$' } },
@@ -170,7 +152,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'snyk-open-source',
     name: 'Snyk Open Source',
-    types: ['sca'],
+    types: toolTypes('snyk open source'),
     actions: ['snyk/actions'],
     commands: ['\\bsnyk\\s+(?:test|monitor)\\b'],
     inputTypes: [
@@ -182,7 +164,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'npm-audit',
     name: 'npm / yarn / pnpm audit',
-    types: ['sca'],
+    types: toolTypes('npm audit'),
     actions: ['oke-py/npm-audit-action'],
     commands: [
       '\\b(?:npm|pnpm)\\s+(?:-\\S+\\s+)*audit\\b(?!\\s+(?:fix|signatures)\\b)',
@@ -194,7 +176,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'pip-audit',
     name: 'pip-audit',
-    types: ['sca'],
+    types: toolTypes('pip-audit'),
     actions: ['pypa/gh-action-pip-audit'],
     commands: ['\\bpip-audit\\b', '\\bsafety\\s+(?:check|scan)\\b'],
   }),
@@ -225,7 +207,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'dependency-check',
     name: 'OWASP Dependency-Check',
-    types: ['sca'],
+    types: toolTypes('dependency-check'),
     actions: ['dependency-check/Dependency-Check_Action'],
     commands: [
       '\\bdependency-check(?:\\.sh|\\.bat)?\\s',
@@ -244,7 +226,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
     id: 'trivy-action',
     name: 'Trivy action',
     // The action's scan-type defaults to `image`.
-    types: ['container'],
+    types: toolTypes('trivy'),
     actions: ['aquasecurity/trivy-action'],
     commands: [],
     inputTypes: [
@@ -288,7 +270,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'anchore-scan-action',
     name: 'Anchore scan action (Grype)',
-    types: ['container'],
+    types: toolTypes('grype'),
     actions: ['anchore/scan-action'],
     commands: [],
     inputTypes: [
@@ -301,14 +283,14 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'snyk-container',
     name: 'Snyk Container',
-    types: ['container'],
+    types: toolTypes('snyk container'),
     actions: ['snyk/actions/docker'],
     commands: ['\\bsnyk\\s+container\\s+(?:test|monitor)\\b'],
   }),
   tool({
     id: 'docker-scout',
     name: 'Docker Scout',
-    types: ['container'],
+    types: toolTypes('docker scout'),
     actions: ['docker/scout-action'],
     commands: [
       '\\bdocker\\s+scout\\s+(?:cves|quickview|qv|recommendations)\\b',
@@ -325,14 +307,14 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'gitleaks',
     name: 'Gitleaks',
-    types: ['secrets'],
+    types: toolTypes('gitleaks'),
     actions: ['gitleaks/gitleaks-action', 'zricethezav/gitleaks-action'],
     commands: ['\\bgitleaks\\s+(?:-\\S+\\s+)*(?:detect|protect|git|dir|directory|stdin)\\b'],
   }),
   tool({
     id: 'trufflehog',
     name: 'TruffleHog',
-    types: ['secrets'],
+    types: toolTypes('trufflehog'),
     actions: ['trufflesecurity/trufflehog'],
     commands: ['\\btrufflehog\\s+(?:-\\S+\\s+)*(?:git|github|gitlab|filesystem|docker|s3)\\b'],
     // The CLI exits 0 on findings unless --fail is given; the action passes --fail itself.
@@ -341,7 +323,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'detect-secrets',
     name: 'detect-secrets',
-    types: ['secrets'],
+    types: toolTypes('detect-secrets'),
     actions: ['reviewdog/action-detect-secrets'],
     commands: ['\\bdetect-secrets(?:-hook)?\\b(?!\\s+--version)'],
     failsOnlyWith: {
@@ -354,14 +336,14 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'secretlint',
     name: 'secretlint',
-    types: ['secrets'],
+    types: toolTypes('secretlint'),
     actions: [],
     commands: ['(?<![@/\\w-])secretlint\\b(?![-/])'],
   }),
   tool({
     id: 'ggshield',
     name: 'GitGuardian ggshield',
-    types: ['secrets'],
+    types: toolTypes('ggshield'),
     actions: ['GitGuardian/ggshield-action', 'GitGuardian/ggshield/actions/secret'],
     commands: ['\\bggshield\\s+(?:-\\S+\\s+)*secret\\s+scan\\b', '\\bggshield\\s+scan\\b'],
     advisoryWith: { commands: ['--exit-zero\\b'] },
@@ -371,7 +353,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'checkov',
     name: 'Checkov',
-    types: ['iac'],
+    types: toolTypes('checkov'),
     actions: ['bridgecrewio/checkov-action'],
     commands: ['\\bcheckov\\s+(?:-\\S+|--\\S+)'],
     advisoryWith: {
@@ -383,7 +365,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'tfsec',
     name: 'tfsec',
-    types: ['iac'],
+    types: toolTypes('tfsec'),
     actions: [
       'aquasecurity/tfsec-action',
       'aquasecurity/tfsec-pr-commenter-action',
@@ -407,7 +389,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'terrascan',
     name: 'Terrascan',
-    types: ['iac'],
+    types: toolTypes('terrascan'),
     actions: ['tenable/terrascan-action', 'accurics/terrascan-action'],
     commands: ['\\bterrascan\\s+scan\\b'],
     advisoryWith: { inputs: { only_warn: '^true$' } },
@@ -415,7 +397,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'kics',
     name: 'KICS',
-    types: ['iac'],
+    types: toolTypes('kics'),
     actions: ['checkmarx/kics-github-action'],
     commands: ['\\bkics\\s+scan\\b'],
     advisoryWith: {
@@ -426,21 +408,21 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'cfn-lint',
     name: 'cfn-lint',
-    types: ['iac'],
+    types: toolTypes('cfn-lint'),
     actions: ['scottbrenner/cfn-lint-action'],
     commands: ['\\bcfn-lint\\b'],
   }),
   tool({
     id: 'cfn-nag',
     name: 'cfn_nag',
-    types: ['iac'],
+    types: toolTypes('cfn_nag'),
     actions: ['stelligent/cfn_nag'],
     commands: ['\\bcfn_nag(?:_scan)?\\b'],
   }),
   tool({
     id: 'snyk-iac',
     name: 'Snyk IaC',
-    types: ['iac'],
+    types: toolTypes('snyk iac'),
     actions: ['snyk/actions/iac'],
     commands: ['\\bsnyk\\s+iac\\s+test\\b'],
   }),
@@ -449,7 +431,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'zap',
     name: 'OWASP ZAP',
-    types: ['dast'],
+    types: toolTypes('zap'),
     actions: [
       'zaproxy/action-baseline',
       'zaproxy/action-full-scan',
@@ -469,14 +451,14 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'nuclei',
     name: 'Nuclei',
-    types: ['dast'],
+    types: toolTypes('nuclei'),
     actions: ['projectdiscovery/nuclei-action'],
     commands: ['\\bnuclei\\s+(?:-\\S+\\s+)*-(?:u|target|l|list)\\b'],
   }),
   tool({
     id: 'stackhawk',
     name: 'StackHawk',
-    types: ['dast'],
+    types: toolTypes('stackhawk'),
     actions: ['stackhawk/hawkscan-action'],
     commands: ['\\bhawk\\s+(?:-\\S+\\s+)*scan\\b'],
   }),
@@ -485,7 +467,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'conftest',
     name: 'Conftest',
-    types: ['policy'],
+    types: toolTypes('conftest'),
     actions: ['instrumenta/conftest-action'],
     commands: ['\\bconftest\\s+(?:test|verify)\\b'],
     advisoryWith: { commands: ['--no-fail\\b'] },
@@ -493,7 +475,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'opa',
     name: 'Open Policy Agent',
-    types: ['policy'],
+    types: toolTypes('opa'),
     actions: [],
     commands: ['\\bopa\\s+(?:eval|exec)\\b'],
     // `opa eval` prints a result and exits 0 whatever the decision, unless --fail/--fail-defined.
@@ -505,7 +487,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'kyverno',
     name: 'Kyverno CLI',
-    types: ['policy'],
+    types: toolTypes('kyverno'),
     actions: [],
     commands: ['\\bkyverno\\s+(?:apply|test)\\b'],
     advisoryWith: { commands: ['--audit-warn\\b'] },
@@ -513,14 +495,14 @@ export const SCANNERS: readonly ScannerEntry[] = [
   tool({
     id: 'gatekeeper',
     name: 'Gatekeeper (gator)',
-    types: ['policy'],
+    types: toolTypes('gator'),
     actions: [],
     commands: ['\\bgator\\s+(?:test|verify)\\b'],
   }),
   tool({
     id: 'sentinel',
     name: 'HashiCorp Sentinel',
-    types: ['policy'],
+    types: toolTypes('sentinel'),
     actions: [],
     commands: ['\\bsentinel\\s+(?:apply|test)\\b'],
   }),

@@ -2,14 +2,15 @@
  * The scanner room: a catalog of security scanners (as data) and the recognition of the scans
  * that run in CI workflows, with their triggers and whether they can fail the pipeline.
  */
+export { SCANNERS, type ScannerEntry, type StepCondition } from './catalog.js';
 export {
-  SCANNERS,
+  PIPELINE_SCAN_TYPES,
   SCAN_TYPES,
   SCAN_TYPE_LABEL,
+  TOOL_SCAN_TYPES,
+  scanTypeForTool,
   type ScanType,
-  type ScannerEntry,
-  type StepCondition,
-} from './catalog.js';
+} from '../facts/scans.js';
 export {
   scansInWorkflows,
   runsOnPullRequests,

@@ -1,5 +1,14 @@
-import type { CiSystem, Job, Location, Step, Trigger, Workflow, WorkflowSet } from '../facts/index.js';
-import { SCANNERS, type ScanType, type ScannerEntry, type StepCondition } from './catalog.js';
+import type {
+  CiSystem,
+  Job,
+  Location,
+  ScanType,
+  Step,
+  Trigger,
+  Workflow,
+  WorkflowSet,
+} from '../facts/index.js';
+import { SCANNERS, type ScannerEntry, type StepCondition } from './catalog.js';
 import { cronFrequency } from './cron.js';
 
 /** One scan that runs somewhere in CI. */

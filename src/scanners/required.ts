@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { Config } from '../config/index.js';
-import type { ScanType } from './catalog.js';
+import type { ScanType } from '../facts/scans.js';
 
 /**
  * The scan types a repository must run: those of every `scans.classes` entry whose globs match

@@ -17,7 +17,7 @@ import { formatModule, type ReportFormat } from './formats/index.js';
 import { newDigest, readChunks, inputName, type ReportInput } from './input.js';
 import { redactText } from '../../redact/index.js';
 import { maskSecrets } from './normalize.js';
-import { scanTypeForTool } from './scan-types.js';
+import { scanTypeForTool } from '../../facts/scans.js';
 
 export const REDACTED = '[REDACTED]';
 const REDACTED_JSON = Buffer.from(JSON.stringify(REDACTED));

@@ -43,3 +43,24 @@ describe('the report format registry', () => {
       expect(reportMediaType(id)).toBe('application/json');
   });
 });
+
+describe('SARIF scan types from the one tool table', () => {
+  const sarif = (driver: string) =>
+    Buffer.from(
+      JSON.stringify({
+        version: '2.1.0',
+        runs: [{ tool: { driver: { name: driver } }, results: [{ ruleId: 'r1', message: { text: 'm' } }] }],
+      }),
+    );
+  it.each([
+    ['Snyk IaC', 'iac'],
+    ['StackHawk', 'dast'],
+    ['conftest', 'policy'],
+    ['gitleaks', 'secrets'],
+    ['ESLint', 'sast'],
+  ])('reads a report from %s as %s, as the scanner catalog classes the tool', async (driver, type) => {
+    const report = await parseReport({ bytes: sarif(driver), name: 'r.sarif' });
+    expect(report.scanType).toBe(type);
+    expect(report.findings.map((f) => f.scanType)).toEqual([type]);
+  });
+});

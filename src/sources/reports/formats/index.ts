@@ -12,7 +12,8 @@
  *   2. a real report from the tool in `__fixtures__/`, with cases in `formats.test.ts`,
  *      `detect.test.ts` (and `redact.test.ts` when it has secret fields);
  *   3. one line below. Order matters only for detection: earlier formats are tried first.
- * A SARIF-producing tool needs no format: give its driver name a scan type in the tool table (`scan-types.ts`).
+ * A SARIF-producing tool needs no format: give its driver name a scan type in the one tool table,
+ * `TOOL_SCAN_TYPES` in facts/scans.ts.
  */
 import { checkov } from './checkov.js';
 import { cyclonedx } from './cyclonedx.js';

@@ -3,7 +3,12 @@
  * arrive, so a report with hundreds of thousands of results never exists as one object tree.
  */
 import { z } from 'zod';
-import type { FindingSeverity, ScanFinding, ScanType } from '../../../facts/scans.js';
+import {
+  scanTypeForTool,
+  type FindingSeverity,
+  type ScanFinding,
+  type ScanType,
+} from '../../../facts/scans.js';
 import { ReportProblem, validate, type JsonFormatReader, type JsonItem } from '../json-report.js';
 import type { PathSegment } from '../json-stream.js';
 import {
@@ -17,7 +22,6 @@ import {
   severityFromScore,
   severityFromWord,
 } from '../normalize.js';
-import { scanTypeForTool } from '../scan-types.js';
 import { defineFormat, jsonReader } from './module.js';
 import type { ReaderOptions } from './options.js';
 
@@ -344,6 +348,6 @@ export const sarif = defineFormat({
     byName: { object: (name) => name.endsWith('.sarif') || name.endsWith('.sarif.json') },
   },
   secretFields: { keys: ['snippet'], secretScannerMessages: true },
-  scanTypes: ['sast', 'sca', 'container', 'secrets', 'iac', 'dast', 'license'],
+  scanTypes: ['sast', 'sca', 'container', 'secrets', 'iac', 'dast', 'policy', 'license'],
   read: jsonReader(sarifReader),
 });
