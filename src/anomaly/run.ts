@@ -10,7 +10,7 @@ import { isUnavailable, type AnomalyDelivery } from '../facts/index.js';
 import type { SourceContext } from '../sources/index.js';
 import { collectGit } from '../sources/git/index.js';
 import { toolVersion } from '../version.js';
-import { ANOMALY_PREDICATE } from './predicate.js';
+import { ANOMALY_PREDICATE, STATEMENT_TYPE } from '../predicate-types.js';
 import { deliver, hasDestination, type AlertPayload } from './notify.js';
 import { detectAnomalies } from './rules.js';
 import type { Anomaly, AssessmentPoint } from './types.js';
@@ -206,7 +206,7 @@ async function recordRun(
     const { stored, checkpoint } = await store.append([
       {
         statement: {
-          _type: 'https://in-toto.io/Statement/v1',
+          _type: STATEMENT_TYPE,
           subject: [{ name, digest: { sha256: createHash('sha256').update(name).digest('hex') } }],
           predicateType: ANOMALY_PREDICATE,
           predicate: JSON.parse(JSON.stringify(predicate)) as Record<string, unknown>,

@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import { GreenlightError } from '../errors.js';
 import { isUnavailable, type CollectedFacts, type LedgerFacts } from '../facts/index.js';
 import type { RecordItem, RecordResult } from '../ledger/index.js';
+import { STATEMENT_TYPE } from '../predicate-types.js';
 import type { AssessRun } from './index.js';
 import type { Assessment } from './types.js';
 
@@ -69,7 +70,7 @@ export function assessmentStatements(
   const ledger = run.facts.ledger;
   const checkpoint = ledger && !isUnavailable(ledger) ? (ledger as LedgerFacts).checkpoint : null;
   const statement = (predicateType: string, predicate: Record<string, unknown>, sub = [subject]) => ({
-    _type: 'https://in-toto.io/Statement/v1',
+    _type: STATEMENT_TYPE,
     subject: sub,
     predicateType,
     predicate,

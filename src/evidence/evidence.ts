@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Statement as InTotoStatement, StatementSubject } from '../predicate-types.js';
+
+export { canonicalJson } from '../canonical-json.js';
+export type { StatementSubject } from '../predicate-types.js';
 
 /**
  * The narrow view of the evidence ledger that recording, the change population and the gate
@@ -7,18 +11,8 @@ import { createHash } from 'node:crypto';
  * `--fail-open` spool (`spool.ts`) implements the write side only.
  */
 
-export interface StatementSubject {
-  name: string;
-  digest: Record<string, string>;
-}
-
-/** An in-toto Statement v1. */
-export interface Statement {
-  _type: 'https://in-toto.io/Statement/v1';
-  subject: StatementSubject[];
-  predicateType: string;
-  predicate: Record<string, unknown>;
-}
+/** A pipeline statement: an in-toto Statement v1 whose subjects all carry a name and digests. */
+export type Statement = InTotoStatement<StatementSubject>;
 
 export interface StoredStatement {
   /** Ledger entry number (0-based), or a spool position for statements not yet in the ledger. */
@@ -89,24 +83,6 @@ export interface EvidenceStore extends EvidenceReader, EvidenceWriter {
 
 export const sha256Hex = (bytes: Uint8Array | string): string =>
   createHash('sha256').update(bytes).digest('hex');
-
-/** JSON with sorted keys, so equal data always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value as object)
-        .sort()
-        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
 
 /** The sha256 the ledger stored a statement's blob under, by the blob's name. */
 export function blobDigest(predicate: Record<string, unknown>, name: string): string | undefined {

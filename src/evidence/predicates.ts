@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { CiContext } from '../ci-context/index.js';
-import { canonicalJson, sha256Hex, type Statement, type StatementSubject } from './evidence.js';
+import { canonicalJson } from '../canonical-json.js';
+import { PREDICATE, STATEMENT_TYPE, type PredicateName } from '../predicate-types.js';
+import { sha256Hex, type Statement, type StatementSubject } from './evidence.js';
+
+export { PREDICATE, type PredicateName } from '../predicate-types.js';
 
 /** Names of the blobs the predicates point to (`predicate.blobs[].name`). */
 export const BLOB = {
@@ -9,25 +13,6 @@ export const BLOB = {
   junit: (i: number, name: string) => `junit/${i}/${name}`,
   accessReview: (name: string) => `access-review/${name}`,
 } as const;
-
-/**
- * Predicate types of the evidence recorded from CI (documented in docs/evidence.md, section
- * "Pipeline evidence"). Each predicate carries `key` (its idempotency key: equal evidence,
- * equal key) and `ci` (the CI context captured when it was recorded).
- */
-const BASE = 'https://greenlight.dev/evidence';
-export const PREDICATE = {
-  deployment: `${BASE}/deployment/v1`,
-  scan: `${BASE}/scan/v1`,
-  tests: `${BASE}/tests/v1`,
-  override: `${BASE}/emergency-override/v1`,
-  review: `${BASE}/post-incident-review/v1`,
-  accessReview: `${BASE}/access-review/v1`,
-  gate: `${BASE}/gate-decision/v1`,
-  sample: `${BASE}/change-sample/v1`,
-} as const;
-
-export type PredicateName = keyof typeof PREDICATE;
 
 const severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 const ci = z.looseObject({ system: z.string(), event: z.string() });
@@ -163,7 +148,7 @@ export function buildStatement(
   const pr = predicate.ci.pullRequest;
   const repo = (predicate.repository as string | undefined) ?? predicate.ci.repository;
   return {
-    _type: 'https://in-toto.io/Statement/v1',
+    _type: STATEMENT_TYPE,
     subject: pr ? [...subject, prSubject(pr.number, repo)] : subject,
     predicateType: PREDICATE[name],
     predicate: JSON.parse(canonicalJson({ ...predicate, key })) as Record<string, unknown>,

@@ -1,26 +1,32 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalJson } from '../canonical-json.js';
 import { InputError } from '../errors.js';
+import {
+  PREDICATE_BASE,
+  PREDICATE_TYPES,
+  STATEMENT_TYPE,
+  type ResourceDescriptor,
+  type Statement,
+} from '../predicate-types.js';
 
 /**
- * in-toto Statement v1 (github.com/in-toto/attestation/spec/v1/statement.md) and greenlight's
- * predicate types. Statements are serialized canonically (RFC 8785 JSON Canonicalization: keys
+ * in-toto Statement v1 (github.com/in-toto/attestation/spec/v1/statement.md): the shape and the
+ * predicate type URIs live in src/predicate-types.ts, the serialization in src/canonical-json.ts.
+ * Statements are serialized canonically (RFC 8785 JSON Canonicalization: keys
  * sorted by UTF-16 code units, no whitespace, ECMAScript number formatting), so the same evidence
  * always has the same bytes, the same digest and — Ed25519 being deterministic — the same
  * envelope. That is what makes re-recording idempotent.
  */
 
-export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
-export const PREDICATE_BASE = 'https://greenlight.dev/evidence/';
-
-/** Versioned predicate type URIs; a breaking change to a predicate gets a new version. */
-export const PREDICATE_TYPES = {
-  assessment: `${PREDICATE_BASE}assessment/v1`,
-  checkResult: `${PREDICATE_BASE}check-result/v1`,
-  rawFacts: `${PREDICATE_BASE}raw-facts/v1`,
-  prune: `${PREDICATE_BASE}prune/v1`,
-  legalHold: `${PREDICATE_BASE}legal-hold/v1`,
-} as const;
+export {
+  canonicalJson,
+  PREDICATE_BASE,
+  PREDICATE_TYPES,
+  STATEMENT_TYPE,
+  type ResourceDescriptor,
+  type Statement,
+};
 
 /** Ledger administration evidence is kept for the life of the ledger: it explains the gaps. */
 export const PERMANENT_PREDICATES: ReadonlySet<string> = new Set([
@@ -28,7 +34,7 @@ export const PERMANENT_PREDICATES: ReadonlySet<string> = new Set([
   PREDICATE_TYPES.legalHold,
 ]);
 
-const resourceDescriptor = z
+const resourceDescriptor: z.ZodType<ResourceDescriptor> = z
   .object({
     name: z.string().optional(),
     uri: z.string().optional(),
@@ -42,15 +48,12 @@ const resourceDescriptor = z
     message: 'a subject needs a name, uri or digest',
   });
 
-export const statementSchema = z.object({
+export const statementSchema: z.ZodType<Statement> = z.object({
   _type: z.literal(STATEMENT_TYPE),
   subject: z.array(resourceDescriptor).min(1),
   predicateType: z.string().url(),
   predicate: z.record(z.string(), z.unknown()),
 });
-
-export type ResourceDescriptor = z.output<typeof resourceDescriptor>;
-export type Statement = z.output<typeof statementSchema>;
 
 /** Validates a statement handed to the ledger; the message names what is wrong. */
 export function parseStatement(value: unknown, where = 'statement'): Statement {
@@ -68,44 +71,6 @@ export function evidenceType(predicateType: string): string {
     return rest.replace(/\/v\d+$/, '');
   }
   return predicateType;
-}
-
-/** RFC 8785 canonical JSON of plain JSON data. Throws on values JSON cannot represent. */
-export function canonicalJson(value: unknown): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) throw new InputError(`cannot record a non-finite number (${value})`);
-      return JSON.stringify(value);
-    case 'object': {
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i++) {
-          const v: unknown = value[i];
-          if (i > 0) out += ',';
-          out += v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v);
-        }
-        return `${out}]`;
-      }
-      if (value instanceof Date) return JSON.stringify(value.toISOString());
-      const record = value as Record<string, unknown>;
-      let out = '{';
-      let first = true;
-      for (const k of Object.keys(record).sort()) {
-        const v = record[k];
-        if (v === undefined || typeof v === 'function') continue;
-        if (!first) out += ',';
-        first = false;
-        out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
-      }
-      return `${out}}`;
-    }
-    default:
-      throw new InputError(`cannot record a value of type ${typeof value}`);
-  }
 }
 
 export function statementBytes(statement: Statement): Buffer {

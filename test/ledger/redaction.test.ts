@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ANOMALY_PREDICATE } from '../../src/anomaly/predicate.js';
+import { ANOMALY_PREDICATE } from '../../src/predicate-types.js';
 import { PREDICATE } from '../../src/evidence/index.js';
 import {
   initLedger,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isNoLedger, openLedgerStore } from '../../evidence/index.js';
 import { unavailable, type AnomalyFacts, type AnomalyRun, type Unavailable } from '../../facts/index.js';
 import type { SourceContext } from '../context.js';
-import { ANOMALY_PREDICATE } from '../../anomaly/predicate.js';
+import { ANOMALY_PREDICATE } from '../../predicate-types.js';
 
 const runPredicate = z.object({
   ranAt: z.string(),
