@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { Location, Workflow } from '../../facts/index.js';
-import { FULL_SHA, parseUses } from '../../sources/workflows/index.js';
+import { FULL_SHA, parseUses } from '../../facts/workflows/index.js';
 import { defineCheck, fail, notApplicable, pass, type Finding } from '../define-check.js';
 
 interface Use {

@@ -1,5 +1,5 @@
 import type { Step, Workflow } from '../../facts/index.js';
-import { effectiveEvents, expandedSteps, parseUses } from '../../sources/workflows/index.js';
+import { effectiveEvents, expandedSteps, parseUses } from '../../facts/workflows/index.js';
 import { defineCheck, fail, notApplicable, pass, type Finding } from '../define-check.js';
 
 /** Triggers that run with the base repository's secrets and write token while reacting to outside input. */

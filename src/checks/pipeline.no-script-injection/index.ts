@@ -1,5 +1,5 @@
 import type { Location, Step, Workflow } from '../../facts/index.js';
-import { expandedSteps, findExpressions, parseUses, scriptLocation } from '../../sources/workflows/index.js';
+import { expandedSteps, findExpressions, parseUses, scriptLocation } from '../../facts/workflows/index.js';
 import { defineCheck, fail, notApplicable, pass, type Finding } from '../define-check.js';
 
 /**

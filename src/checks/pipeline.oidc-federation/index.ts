@@ -1,5 +1,5 @@
 import type { Job, Location, Permissions, Step, Workflow } from '../../facts/index.js';
-import { expandedSteps, findExpressions, parseUses, secretRefs } from '../../sources/workflows/index.js';
+import { expandedSteps, findExpressions, parseUses, secretRefs } from '../../facts/workflows/index.js';
 import { defineCheck, fail, notApplicable, pass, type Finding } from '../define-check.js';
 
 /** Environment variables that carry a long-lived cloud credential. */

@@ -6,7 +6,7 @@ import {
   scriptLocation,
   stepRunsTests,
   type TestMatch,
-} from '../../sources/workflows/index.js';
+} from '../../facts/workflows/index.js';
 import { defineCheck, fail, pass, type Finding } from '../define-check.js';
 
 interface TestRun {

@@ -9,7 +9,7 @@ import type {
   WorkflowError,
 } from '../../facts/index.js';
 import type { RepoReader } from './files.js';
-import { eventsAllowedBy, findExpressions, secretRefs } from './github-expr.js';
+import { eventsAllowedBy, findExpressions, secretRefs } from '../../facts/workflows/index.js';
 import {
   describe,
   entry,

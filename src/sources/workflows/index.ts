@@ -1,11 +1,15 @@
 /**
  * The workflows source: CI configuration read from the working tree (GitHub Actions and GitLab CI)
- * as `WorkflowSet` facts, plus the pure helpers and data lists the checks share.
+ * as `WorkflowSet` facts. The pure helpers the checks share live in src/facts/workflows/ and are
+ * re-exported here for the source's own readers.
  */
 export { collectWorkflows } from './collect.js';
 export { MAX_FILE_BYTES } from './files.js';
-export { findExpressions, secretRefs, eventsAllowedBy, type ExpressionSpan } from './github-expr.js';
 export {
+  findExpressions,
+  secretRefs,
+  eventsAllowedBy,
+  type ExpressionSpan,
   PULL_REQUEST_EVENTS,
   FULL_SHA,
   effectiveEvents,
@@ -14,8 +18,6 @@ export {
   scriptLocation,
   parseUses,
   type ActionRef,
-} from './model.js';
-export {
   TEST_COMMANDS,
   TEST_ACTIONS,
   findTestCommand,
@@ -23,4 +25,4 @@ export {
   type TestCommand,
   type TestAction,
   type TestMatch,
-} from './test-commands.js';
+} from '../../facts/workflows/index.js';

@@ -1,4 +1,4 @@
-import type { Job, Location, Step, Workflow } from '../../facts/index.js';
+import type { Job, Location, Step, Workflow } from '../index.js';
 
 /**
  * Pure helpers over the workflow facts, shared by the checks that read them (pipeline.*, scan.*).

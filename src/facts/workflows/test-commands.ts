@@ -1,4 +1,4 @@
-import type { Step } from '../../facts/index.js';
+import type { Step } from '../index.js';
 
 /**
  * How CI runs tests, kept as data so every check that needs "does this step run tests?" agrees.
