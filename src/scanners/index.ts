@@ -1,6 +1,7 @@
 /**
- * The scanner room: a catalog of security scanners (as data) and the recognition of the scans
- * that run in CI workflows, with their triggers and whether they can fail the pipeline.
+ * Scanners in CI: a catalog of security scanners (as data) and the recognition of the scans that
+ * run in CI workflows, with their triggers and whether they can fail the pipeline. Scan types and
+ * the tool table are the shared model in facts/scans.ts, re-exported here.
  */
 export { SCANNERS, type ScannerEntry, type StepCondition } from './catalog.js';
 export {

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../errors.js';
 import { FORMATS, parseReport, redactReport, REDACTED, REPORT_FORMATS, reportMediaType } from '../index.js';
@@ -62,5 +64,21 @@ describe('SARIF scan types from the one tool table', () => {
     const report = await parseReport({ bytes: sarif(driver), name: 'r.sarif' });
     expect(report.scanType).toBe(type);
     expect(report.findings.map((f) => f.scanType)).toEqual([type]);
+  });
+});
+
+describe('each fixture against its module', () => {
+  const dir = join(import.meta.dirname, '..', '__fixtures__');
+  it.each(readdirSync(dir))('%s: its scan types are among those its format declares', async (name) => {
+    const report = await parseReport({ path: join(dir, name) });
+    const module = FORMATS.find((f) => f.id === report.format)!;
+    const declared: readonly string[] = module.scanTypes;
+    expect(declared).toContain(report.scanType);
+    for (const f of report.findings) expect(declared).toContain(f.scanType);
+  });
+
+  it('has a fixture for every registered format', async () => {
+    const read = await Promise.all(readdirSync(dir).map((n) => parseReport({ path: join(dir, n) })));
+    expect(new Set(read.map((r) => r.format))).toEqual(new Set(REPORT_FORMATS));
   });
 });
