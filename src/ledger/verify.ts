@@ -101,7 +101,7 @@ async function verifySummaries(
   ctx: LedgerContext,
   size: number,
   pruned: ReadonlySet<number>,
-  issue: (seq: number | null, kind: VerifyIssue['kind'], message: string) => void,
+  issue: Issue,
 ): Promise<void> {
   const store = ctx.store.ledger;
   const key = await readerIndexKey(ctx); // codes are checked when this process holds the signing key
@@ -160,18 +160,79 @@ interface PruneStatement {
   blobs: string[];
 }
 
+type Issue = (seq: number | null, kind: VerifyIssue['kind'], message: string) => void;
+
 export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const store = ctx.store.ledger;
-  const mode = opts.signatures ?? 'all';
   const chunk = 2 ** Math.max(1, Math.round(Math.log2(opts.chunkSize ?? 4096)));
-  const maxIssues = opts.maxIssues ?? 1000;
+  const found = issueCollector(opts.maxIssues ?? 1000);
+  const issue = found.issue;
+  const { timings, mark } = phaseTimer();
+  const size = await store.treeSize();
+  const vouchedUpTo = await vouchedSize(ctx, size, opts.signatures ?? 'all');
+  const levels = emptyLevels(size);
+  const entries = await verifyEntries(ctx, opts, { size, chunk, vouchedUpTo, levels, issue });
+  const admin = await loadAdminStatements(ctx);
+  mark('entries');
+  completeLevels(levels, chunk);
+  mark('levels');
+  await verifyStoredHashes(ctx, levels, size, issue);
+  const rootOf = (n: number) => rootFromLevels(levels, n);
+  const root = rootOf(size);
+  mark('storedHashes');
+  const checkpoints = await verifyCheckpoints(ctx, opts.witnesses ?? [], {
+    size,
+    vouchedUpTo,
+    rootOf,
+    issue,
+  });
+  mark('checkpoints');
+  const blobCount = await verifyBlobs(ctx, entries.referenced, issue);
+  mark('blobs');
+  const pruned = await verifyPrunes(ctx, admin.prunes, size, issue);
+  await verifyHolds(ctx, admin.holds, issue);
+  await verifyKeysAndMetadata(ctx, size, issue);
+  mark('records');
+  await verifySummaries(ctx, size, pruned, issue);
+  mark('summaries');
+  await verifyNoOrphans(ctx, size, issue);
+  mark('other');
+  if (opts.deep) {
+    for (const problem of await store.quickCheck()) issue(null, 'database', `database check: ${problem}`);
+  }
+  return {
+    ok: found.count() === 0,
+    origin: ctx.origin,
+    treeSize: size,
+    rootHash: root.toString('hex'),
+    checkpoints: checkpoints.count,
+    latestCheckpoint: checkpoints.latest,
+    signaturesChecked: entries.signaturesChecked,
+    signaturesVouched: entries.signaturesVouched,
+    prunedEntries: entries.prunedEntries,
+    blobs: blobCount,
+    trustedKeys: ctx.trusted.map((k) => k.keyId),
+    trustSource: ctx.trustSource,
+    issueCount: found.count(),
+    issues: found.issues,
+    firstBad: firstBadIssue(found.issues),
+    timings,
+  };
+}
+
+/** Issues as they are found: all counted, the first `maxIssues` kept. */
+function issueCollector(maxIssues: number) {
   const issues: VerifyIssue[] = [];
   let issueCount = 0;
-  const issue = (seq: number | null, kind: VerifyIssue['kind'], message: string) => {
+  const issue: Issue = (seq, kind, message) => {
     issueCount++;
     if (issues.length < maxIssues) issues.push({ seq, kind, message });
   };
+  return { issues, issue, count: () => issueCount };
+}
 
+/** Milliseconds since the previous mark, per phase. */
+function phaseTimer() {
   const timings: Record<string, number> = {};
   let lap = performance.now();
   const mark = (phase: string) => {
@@ -179,136 +240,88 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
     timings[phase] = Math.round((now - lap) * 10) / 10;
     lap = now;
   };
-  const size = await store.treeSize();
+  return { timings, mark };
+}
+
+/**
+ * With `signatures: checkpoints`, the newest checkpoint vouches for entries below its size
+ * provided the tree recomputed from the envelopes matches its signed root (checked by
+ * `verifyCheckpoints`). 0 when nothing is vouched for.
+ */
+async function vouchedSize(ctx: LedgerContext, size: number, mode: 'all' | 'checkpoints'): Promise<number> {
+  if (mode !== 'checkpoints') return 0;
+  const latest = await ctx.store.ledger.latestCheckpoint();
+  if (!latest || latest.tree_size > size) return 0;
+  try {
+    const cp = openCheckpoint(latest.note, ctx.origin, ctx.trusted, 'checkpoint');
+    return (await rootAt(cp.treeSize, ctx.read)).equals(cp.rootHash) ? cp.treeSize : 0;
+  } catch {
+    return 0; // reported in full by the checkpoint pass
+  }
+}
+
+/** levels[l] holds the hashes of the complete subtrees of 2^l leaves; level 0 the leaves. */
+function emptyLevels(size: number): Buffer[] {
+  const levels: Buffer[] = [];
+  for (let width = 1; width <= Math.max(1, size); width *= 2)
+    levels.push(Buffer.alloc(Math.floor(size / width) * 32));
+  return levels;
+}
+
+type Slot = { row: FullEntryRow; key: string; cached: string[] | undefined } | null;
+
+interface EntryPass {
+  size: number;
+  chunk: number;
+  vouchedUpTo: number;
+  levels: Buffer[];
+  issue: Issue;
+}
+
+interface EntryTally {
+  signaturesChecked: number;
+  signaturesVouched: number;
+  prunedEntries: number;
+  /** blob digest → first unpruned entry naming it */
+  referenced: Map<string, number>;
+  /** The next entry number expected, to report deleted rows. */
+  expected: number;
+  lastRecordedAt: string;
+}
+
+/**
+ * The entry pass: read the entries in runs of `chunk` (a power of two, so runs are aligned) and
+ * hand each run to the envelope checkers (leaf hash, columns, signature, blob names), which also
+ * hash every level of the tree up to log2(chunk); the levels above are completed by
+ * `completeLevels`. Runs are checked while the next ones are read.
+ */
+async function verifyEntries(ctx: LedgerContext, opts: VerifyOptions, pass: EntryPass): Promise<EntryTally> {
+  const { size, chunk } = pass;
+  const store = ctx.store.ledger;
   const trustKey = ctx.trusted
     .map((k) => k.keyId)
     .sort()
     .join(',');
-
-  // With `signatures: checkpoints`, the newest checkpoint vouches for entries below its size
-  // provided the tree recomputed from the envelopes matches its signed root (checked below).
-  let vouchedUpTo = 0;
-  if (mode === 'checkpoints') {
-    const latest = await store.latestCheckpoint();
-    if (latest && latest.tree_size <= size) {
-      try {
-        const cp = openCheckpoint(latest.note, ctx.origin, ctx.trusted, 'checkpoint');
-        if ((await rootAt(cp.treeSize, ctx.read)).equals(cp.rootHash)) vouchedUpTo = cp.treeSize;
-      } catch {
-        vouchedUpTo = 0; // reported in full by the checkpoint pass below
-      }
-    }
-  }
-
+  const tally: EntryTally = {
+    signaturesChecked: 0,
+    signaturesVouched: 0,
+    prunedEntries: 0,
+    referenced: new Map(),
+    expected: 0,
+    lastRecordedAt: '',
+  };
   const workers = opts.workers ?? (size >= 20_000 ? Math.max(1, availableParallelism()) : 0);
   const runner: CheckRunner = workers > 0 ? workerRunner(workers, ctx.trusted) : inlineRunner(ctx.trusted);
-
-  // levels[l] holds the hashes of the complete subtrees of 2^l leaves; level 0 the leaves.
-  // Runs of `chunk` (a power of two) entries are aligned, so the workers hash every level up to
-  // log2(chunk) of their run; the levels above are completed here.
-  const levels: Buffer[] = [];
-  for (let width = 1; width <= Math.max(1, size); width *= 2)
-    levels.push(Buffer.alloc(Math.floor(size / width) * 32));
-  const leaves = levels[0] as Buffer;
-  const referenced = new Map<string, number>(); // blob digest → first unpruned entry naming it
-  let signaturesChecked = 0;
-  let signaturesVouched = 0;
-  let prunedEntries = 0;
-  let lastRecordedAt = '';
-
-  const compareRefs = (seq: number, named: string[], rows: string[] | undefined) => {
-    if (named.length === 0 && rows === undefined) return; // most entries have no blobs
-    const a = [...new Set(named)].sort();
-    const b = [...new Set(rows ?? [])].sort();
-    if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
-      issue(
-        seq,
-        'blob-refs',
-        `entry ${seq}: the blob references in the database differ from the statement's`,
-      );
-    }
-    for (const d of a) if (!referenced.has(d)) referenced.set(d, seq);
-  };
-
   const inflight = new Set<Promise<void>>();
   try {
-    let expected = 0;
     for (let from = 0; from < size; from += chunk) {
       const to = Math.min(size, from + chunk);
       const rows = await store.entries(from, to);
       const refs = groupRefs(await store.blobRefs(from, to));
-      const slots: ({ row: FullEntryRow; key: string; cached: string[] | undefined } | null)[] = new Array(
-        to - from,
-      ).fill(null);
-      for (const row of rows) {
-        for (; expected < row.seq; expected++) {
-          issue(expected, 'entry-missing', `entry ${expected} is missing (row deleted)`);
-        }
-        expected = row.seq + 1;
-        const { seq } = row;
-        if (row.recorded_at < lastRecordedAt) {
-          issue(
-            seq,
-            'entry-order',
-            `entry ${seq}: recorded at ${row.recorded_at}, before the entry preceding it`,
-          );
-        }
-        lastRecordedAt = row.recorded_at;
-        const key =
-          opts.cache && row.envelope
-            ? `${row.leaf_hash.toString('base64')}${row.payload_sha256.toString('base64')}${row.predicate_type}|${
-                seq < vouchedUpTo ? 'v' : trustKey
-              }`
-            : '';
-        slots[seq - from] = { row, key, cached: key ? opts.cache?.get(key) : undefined };
-        if (!row.envelope) {
-          if (row.prune_seq === null) {
-            issue(
-              seq,
-              'payload-missing',
-              `entry ${seq}: the payload is missing and no prune record explains it`,
-            );
-          } else {
-            prunedEntries++;
-          }
-        }
-      }
-      for (; expected < to; expected++)
-        issue(expected, 'entry-missing', `entry ${expected} is missing (row deleted)`);
-
-      const batch = packBatch(from, slots, vouchedUpTo);
-      const job = runner.run(batch).then((res: EnvelopeResults) => {
-        signaturesChecked += res.signaturesChecked;
-        leaves.set(res.leaves, from * 32);
-        let at = 0;
-        for (let l = 1, width = 2; width <= to - from; l++, width *= 2) {
-          const count = Math.floor((to - from) / width);
-          (levels[l] as Buffer).set(res.nodes.subarray(at * 32, (at + count) * 32), (from / width) * 32);
-          at += count;
-        }
-        slots.forEach((slot, i) => {
-          if (!slot?.row.envelope) return;
-          const { row, key, cached } = slot;
-          const seq = row.seq;
-          if (!res.leafOk[i]) {
-            issue(seq, 'leaf', `entry ${seq}: the envelope does not match its leaf hash (entry altered)`);
-          }
-          if (cached) {
-            if (seq < vouchedUpTo) signaturesVouched++;
-            else signaturesChecked++;
-            compareRefs(seq, cached, refs.get(seq));
-            return;
-          }
-          const problem = res.problems[i];
-          if (problem) {
-            issue(seq, 'envelope', `entry ${seq}: ${problem}`);
-            return;
-          }
-          if (seq < vouchedUpTo) signaturesVouched++;
-          if (res.leafOk[i] && key) opts.cache?.set(key, res.blobs[i] as string[]);
-          compareRefs(seq, res.blobs[i] as string[], refs.get(seq));
-        });
-      });
+      const slots = checkRows(rows, from, to, { opts, pass, tally, trustKey });
+      const job = runner
+        .run(packBatch(from, slots, pass.vouchedUpTo))
+        .then((res) => applyResults(res, from, to, slots, refs, { opts, pass, tally }));
       inflight.add(job);
       void job.finally(() => inflight.delete(job));
       if (inflight.size >= Math.max(2, workers * 2)) await Promise.race(inflight);
@@ -317,11 +330,121 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
   } finally {
     await runner.close();
   }
-  const admin = await loadAdminStatements(ctx);
-  const pruneStatements = admin.prunes;
+  return tally;
+}
 
-  mark('entries');
-  // ---- the tree: complete the levels above the runs, then compare with the stored hashes
+/**
+ * The row checks of one run: deleted rows, order of recording, missing payloads; and the slot of
+ * each row for the envelope checkers, with its memo key and memoized result.
+ */
+function checkRows(
+  rows: FullEntryRow[],
+  from: number,
+  to: number,
+  {
+    opts,
+    pass,
+    tally,
+    trustKey,
+  }: { opts: VerifyOptions; pass: EntryPass; tally: EntryTally; trustKey: string },
+): Slot[] {
+  const { issue, vouchedUpTo } = pass;
+  const slots: Slot[] = new Array(to - from).fill(null);
+  for (const row of rows) {
+    for (; tally.expected < row.seq; tally.expected++) {
+      issue(tally.expected, 'entry-missing', `entry ${tally.expected} is missing (row deleted)`);
+    }
+    tally.expected = row.seq + 1;
+    const { seq } = row;
+    if (row.recorded_at < tally.lastRecordedAt) {
+      issue(
+        seq,
+        'entry-order',
+        `entry ${seq}: recorded at ${row.recorded_at}, before the entry preceding it`,
+      );
+    }
+    tally.lastRecordedAt = row.recorded_at;
+    const key =
+      opts.cache && row.envelope
+        ? `${row.leaf_hash.toString('base64')}${row.payload_sha256.toString('base64')}${row.predicate_type}|${
+            seq < vouchedUpTo ? 'v' : trustKey
+          }`
+        : '';
+    slots[seq - from] = { row, key, cached: key ? opts.cache?.get(key) : undefined };
+    if (!row.envelope) {
+      if (row.prune_seq === null) {
+        issue(seq, 'payload-missing', `entry ${seq}: the payload is missing and no prune record explains it`);
+      } else {
+        tally.prunedEntries++;
+      }
+    }
+  }
+  for (; tally.expected < to; tally.expected++)
+    issue(tally.expected, 'entry-missing', `entry ${tally.expected} is missing (row deleted)`);
+  return slots;
+}
+
+/** One run's envelope results: its tree levels, leaf and envelope issues, signature counts, blob names. */
+function applyResults(
+  res: EnvelopeResults,
+  from: number,
+  to: number,
+  slots: Slot[],
+  refs: Map<number, string[]>,
+  { opts, pass, tally }: { opts: VerifyOptions; pass: EntryPass; tally: EntryTally },
+): void {
+  const { levels, issue, vouchedUpTo } = pass;
+  tally.signaturesChecked += res.signaturesChecked;
+  (levels[0] as Buffer).set(res.leaves, from * 32);
+  let at = 0;
+  for (let l = 1, width = 2; width <= to - from; l++, width *= 2) {
+    const count = Math.floor((to - from) / width);
+    (levels[l] as Buffer).set(res.nodes.subarray(at * 32, (at + count) * 32), (from / width) * 32);
+    at += count;
+  }
+  slots.forEach((slot, i) => {
+    if (!slot?.row.envelope) return;
+    const { row, key, cached } = slot;
+    const seq = row.seq;
+    if (!res.leafOk[i]) {
+      issue(seq, 'leaf', `entry ${seq}: the envelope does not match its leaf hash (entry altered)`);
+    }
+    if (cached) {
+      if (seq < vouchedUpTo) tally.signaturesVouched++;
+      else tally.signaturesChecked++;
+      compareRefs(seq, cached, refs.get(seq), tally.referenced, issue);
+      return;
+    }
+    const problem = res.problems[i];
+    if (problem) {
+      issue(seq, 'envelope', `entry ${seq}: ${problem}`);
+      return;
+    }
+    if (seq < vouchedUpTo) tally.signaturesVouched++;
+    if (res.leafOk[i] && key) opts.cache?.set(key, res.blobs[i] as string[]);
+    compareRefs(seq, res.blobs[i] as string[], refs.get(seq), tally.referenced, issue);
+  });
+}
+
+/** The blobs a statement names against the blob references stored for its entry. */
+function compareRefs(
+  seq: number,
+  named: string[],
+  rows: string[] | undefined,
+  referenced: Map<string, number>,
+  issue: Issue,
+): void {
+  if (named.length === 0 && rows === undefined) return; // most entries have no blobs
+  const a = [...new Set(named)].sort();
+  const b = [...new Set(rows ?? [])].sort();
+  if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
+    issue(seq, 'blob-refs', `entry ${seq}: the blob references in the database differ from the statement's`);
+  }
+  for (const d of a) if (!referenced.has(d)) referenced.set(d, seq);
+}
+
+/** The tree: the levels above the runs the envelope checkers hashed. */
+function completeLevels(levels: Buffer[], chunk: number): void {
   for (let l = Math.log2(chunk) + 1; l < levels.length; l++) {
     const below = levels[l - 1] as Buffer;
     const level = levels[l] as Buffer;
@@ -332,7 +455,16 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       );
     }
   }
-  mark('levels');
+}
+
+/** Every stored subtree hash equals the recomputed one; none is missing, none lies beyond the tree. */
+async function verifyStoredHashes(
+  ctx: LedgerContext,
+  levels: Buffer[],
+  size: number,
+  issue: Issue,
+): Promise<void> {
+  const store = ctx.store.ledger;
   const seen = levels.map((l) => new Uint8Array(l.length / 32));
   const checkHashRow = (row: { level: number; idx: number; hash: Buffer }) => {
     const level = levels[row.level];
@@ -366,13 +498,24 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       if (!marks[i]) issue(i * 2 ** l, 'hash-missing', `stored hash ${l}/${i} is missing`);
     }
   }
-  const rootOf = (n: number) => rootFromLevels(levels, n);
-  const root = rootOf(size);
+}
 
-  mark('storedHashes');
-  // ---- checkpoints: signed by a trusted key, for this origin, consistent with the recomputed tree
-  const checkpoints = await store.checkpoints();
-  let latestCheckpoint: number | null = null;
+/**
+ * Checkpoints, stored and kept outside the database (witnesses): signed by a trusted key, for
+ * this origin, consistent with the recomputed tree; and the one that vouched for signatures verifies.
+ */
+async function verifyCheckpoints(
+  ctx: LedgerContext,
+  witnesses: readonly string[],
+  {
+    size,
+    vouchedUpTo,
+    rootOf,
+    issue,
+  }: { size: number; vouchedUpTo: number; rootOf: (n: number) => Buffer; issue: Issue },
+): Promise<{ count: number; latest: number | null }> {
+  const checkpoints = await ctx.store.ledger.checkpoints();
+  let latest: number | null = null;
   for (const row of checkpoints) {
     const where = `checkpoint at size ${row.tree_size}`;
     try {
@@ -393,7 +536,7 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
         issue(null, 'checkpoint', `${where} does not match the log: entries were altered or the log forked`);
         continue;
       }
-      latestCheckpoint = Math.max(latestCheckpoint ?? 0, cp.treeSize);
+      latest = Math.max(latest ?? 0, cp.treeSize);
     } catch (err) {
       if (!(err instanceof LedgerIntegrityError)) throw err;
       issue(null, 'checkpoint', err.message);
@@ -406,8 +549,26 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       `the ledger has ${size} entries but no signed checkpoint (checkpoints removed)`,
     );
   }
-  for (const [i, text] of (opts.witnesses ?? []).entries()) {
-    // checkpoints kept outside the database: the only defence against a rewritten or cut tail
+  verifyWitnesses(ctx, witnesses, size, rootOf, issue);
+  if (vouchedUpTo > 0 && (latest === null || latest < vouchedUpTo)) {
+    issue(
+      null,
+      'checkpoint',
+      `the checkpoint at size ${vouchedUpTo} that vouched for signatures does not verify`,
+    );
+  }
+  return { count: checkpoints.length, latest };
+}
+
+/** Checkpoints kept outside the database: the only defence against a rewritten or cut tail. */
+function verifyWitnesses(
+  ctx: LedgerContext,
+  witnesses: readonly string[],
+  size: number,
+  rootOf: (n: number) => Buffer,
+  issue: Issue,
+): void {
+  for (const [i, text] of witnesses.entries()) {
     const where = `kept checkpoint ${i + 1}`;
     try {
       const cp = openCheckpoint(text, ctx.origin, ctx.trusted, where);
@@ -429,21 +590,19 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       issue(null, 'checkpoint', err.message);
     }
   }
-  if (vouchedUpTo > 0 && (latestCheckpoint === null || latestCheckpoint < vouchedUpTo)) {
-    issue(
-      null,
-      'checkpoint',
-      `the checkpoint at size ${vouchedUpTo} that vouched for signatures does not verify`,
-    );
-  }
+}
 
-  mark('checkpoints');
-  // ---- blobs: each decodes to its address; each one an unpruned entry names is present
+/** Blobs: each decodes to its address; each one an unpruned entry names is present. Returns the count. */
+async function verifyBlobs(
+  ctx: LedgerContext,
+  referenced: Map<string, number>,
+  issue: Issue,
+): Promise<number> {
   const present = new Set<string>();
   let blobCount = 0;
   let after: Buffer | null = null;
   for (;;) {
-    const rows = await store.blobsAfter(after, 500);
+    const rows = await ctx.store.ledger.blobsAfter(after, 500);
     if (rows.length === 0) break;
     for (const row of rows) {
       blobCount++;
@@ -462,11 +621,22 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
   for (const [hex, seq] of referenced) {
     if (!present.has(hex)) issue(seq, 'blob-missing', `entry ${seq}: blob sha256:${hex} is missing`);
   }
+  return blobCount;
+}
 
-  mark('blobs');
-  // ---- every pruned payload and blob is covered by a signed prune statement
+/**
+ * Every pruned payload and blob is covered by a signed prune statement, and every prune
+ * statement's entries and blobs carry its prune records (none removed). Returns the pruned entries.
+ */
+async function verifyPrunes(
+  ctx: LedgerContext,
+  pruneStatements: Map<number, PruneStatement>,
+  size: number,
+  issue: Issue,
+): Promise<Set<number>> {
+  const store = ctx.store.ledger;
   for (const row of await store.prunes()) {
-    if (row.seq >= size) continue; // counted as an orphan below
+    if (row.seq >= size) continue; // counted as an orphan
     const st = pruneStatements.get(row.prune_seq);
     if (!st || !st.entries.some(([a, b]) => row.seq >= a && row.seq < b)) {
       issue(row.seq, 'prune', `entry ${row.seq}: its prune record is not backed by a signed prune statement`);
@@ -479,8 +649,6 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       issue(null, 'prune', `blob sha256:${hex}: its prune record is not backed by a signed prune statement`);
     }
   }
-
-  // …and every prune statement's entries and blobs carry its prune records (none removed)
   const markerOf = new Map((await store.prunes()).map((p) => [p.seq, p.prune_seq]));
   const blobMarkers = new Set(
     (await store.blobPrunes()).map((p) => `${p.digest.toString('hex')}@${p.prune_seq}`),
@@ -503,12 +671,19 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       }
     }
   }
+  return new Set(markerOf.keys());
+}
 
-  // ---- legal holds: the table and the signed hold statements tell the same story
-  const holdRows = await store.holds();
+/** Legal holds: the table and the signed hold statements tell the same story. */
+async function verifyHolds(
+  ctx: LedgerContext,
+  holds: Map<number, { holdId: unknown; action: unknown }>,
+  issue: Issue,
+): Promise<void> {
+  const holdRows = await ctx.store.ledger.holds();
   const holdKeys = new Set(holdRows.map((h) => `${h.hold_id}|${h.action}|${h.statement_seq}`));
   for (const h of holdRows) {
-    const st = admin.holds.get(h.statement_seq);
+    const st = holds.get(h.statement_seq);
     if (!st || st.holdId !== h.hold_id || st.action !== h.action) {
       issue(
         h.statement_seq,
@@ -517,7 +692,7 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       );
     }
   }
-  for (const [seq, st] of admin.holds) {
+  for (const [seq, st] of holds) {
     if (!holdKeys.has(`${st.holdId}|${st.action}|${seq}`)) {
       issue(
         seq,
@@ -526,8 +701,11 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       );
     }
   }
+}
 
-  // ---- keys and log metadata
+/** Keys and log metadata: key ids match their keys, a trusted key is registered, no entry is copied. */
+async function verifyKeysAndMetadata(ctx: LedgerContext, size: number, issue: Issue): Promise<void> {
+  const store = ctx.store.ledger;
   const keyRows = await store.keys();
   for (const k of keyRows) {
     if (keyIdOf(k.public_key) !== k.key_id)
@@ -552,11 +730,11 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
       `entry ${dup.seq}: the same statement is recorded twice (a copied entry)`,
     );
   }
+}
 
-  mark('records');
-  await verifySummaries(ctx, size, new Set(markerOf.keys()), issue);
-  mark('summaries');
-  const orphans = await store.orphans(size);
+/** No payload, blob reference or prune record for an entry beyond the last one. */
+async function verifyNoOrphans(ctx: LedgerContext, size: number, issue: Issue): Promise<void> {
+  const orphans = await ctx.store.ledger.orphans(size);
   if (orphans.payloads + orphans.refs + orphans.prunes > 0) {
     issue(
       size,
@@ -565,47 +743,29 @@ export async function verifyLedger(ctx: LedgerContext, opts: VerifyOptions = {})
         `${orphans.payloads} payloads, ${orphans.refs} blob references, ${orphans.prunes} prune records (entries removed)`,
     );
   }
-  mark('other');
-  if (opts.deep) {
-    for (const problem of await store.quickCheck()) issue(null, 'database', `database check: ${problem}`);
-  }
+}
 
-  // Name the first bad entry: issues about one entry first, then range issues (stored hashes).
-  const ENTRY_KINDS = new Set([
-    'entry-missing',
-    'leaf',
-    'envelope',
-    'payload-missing',
-    'blob-refs',
-    'blob',
-    'blob-missing',
-    'prune',
-    'entry-order',
-    'entry-duplicate',
-    'summary',
-  ]);
+const ENTRY_KINDS = new Set<VerifyIssue['kind']>([
+  'entry-missing',
+  'leaf',
+  'envelope',
+  'payload-missing',
+  'blob-refs',
+  'blob',
+  'blob-missing',
+  'prune',
+  'entry-order',
+  'entry-duplicate',
+  'summary',
+]);
+
+/** The first bad entry: issues about one entry first, then range issues (stored hashes); else the first issue. */
+function firstBadIssue(issues: VerifyIssue[]): VerifyIssue | null {
   const rank = (i: VerifyIssue) => (ENTRY_KINDS.has(i.kind) ? 0 : 1);
   const withSeq = issues
     .filter((i) => i.seq !== null)
     .sort((a, b) => rank(a) - rank(b) || (a.seq as number) - (b.seq as number));
-  return {
-    ok: issueCount === 0,
-    origin: ctx.origin,
-    treeSize: size,
-    rootHash: root.toString('hex'),
-    checkpoints: checkpoints.length,
-    latestCheckpoint,
-    signaturesChecked,
-    signaturesVouched,
-    prunedEntries,
-    blobs: blobCount,
-    trustedKeys: ctx.trusted.map((k) => k.keyId),
-    trustSource: ctx.trustSource,
-    issueCount,
-    issues,
-    firstBad: withSeq[0] ?? issues[0] ?? null,
-    timings,
-  };
+  return withSeq[0] ?? issues[0] ?? null;
 }
 
 function groupRefs(rows: BlobRefRow[]): Map<number, string[]> {

@@ -74,6 +74,65 @@ export async function collectGithubFacts(opts: GithubSourceOptions): Promise<Git
   const apiUrl = (opts.apiUrl ?? DEFAULT_API_URL).replace(/\/$/, '');
   const concurrency = Math.max(1, opts.concurrency ?? 8);
   const client = await connect(opts, org, apiUrl, concurrency);
+  const api = githubReaders(client);
+  const progress = progressReporter(opts, client);
+
+  const orgRaw = await api.read('GET /orgs/{org}', S.orgSchema, api.get('GET /orgs/{org}', { org }));
+  api.throwOnAuthFailure();
+  const orgData = await readOrganisation(api, client, org, opts);
+
+  const repos = await listRepositories(api, org, onlyRepo, opts, apiUrl);
+  progress.total = repos.length;
+  progress.report();
+  const live = repos.filter((r) => !r.archived);
+  const orgWorkflow = workflowTokenPermissions(orgData.workflowPerms);
+  const finished = await readLiveRepositories(api, client, live, {
+    org,
+    onlyRepo,
+    opts,
+    concurrency,
+    progress,
+    outside: orgData.outside,
+    repoCtx: {
+      releaseBranches: opts.releaseBranches ?? [],
+      orgWorkflow,
+      orgRuleset: orgRulesetReader(api, org),
+      teamName: teamNamer(orgData.teams),
+    },
+  });
+  api.throwOnAuthFailure();
+
+  const archived = repos.filter((r) => r.archived).map((r) => archivedRepo(r));
+  client.save();
+
+  return {
+    apiUrl,
+    org,
+    scope: onlyRepo ? { kind: 'repository', repository: `${org}/${onlyRepo}` } : { kind: 'organization' },
+    auth: { kind: opts.app ? 'app' : 'token', scopes: client.stats.scopes },
+    window: { since: opts.since?.toISOString() ?? null, until: opts.until.toISOString() },
+    ...organisationFacts(orgRaw, orgData, orgWorkflow, finished),
+    repositories: [...finished, ...archived],
+    stats: {
+      requests: client.stats.requests,
+      notModified: client.stats.notModified,
+      rateLimitRemaining: client.stats.rateLimitRemaining,
+    },
+  };
+}
+
+interface Readers {
+  read: Reader;
+  page: Page;
+  get: Get;
+  /** Throws the first authentication failure any read met (a bad or expired token). */
+  throwOnAuthFailure(): void;
+  /** Whether any read succeeded. */
+  readSomething(): boolean;
+}
+
+/** How every endpoint is read: one request, or a paginated list; each parsed against its schema. */
+function githubReaders(client: GithubClient): Readers {
   const ok = client.octokit;
   let authFailure: string | null = null;
   let readSomething = false;
@@ -114,18 +173,41 @@ export async function collectGithubFacts(opts: GithubSourceOptions): Promise<Git
   const get = (route: string, params: Record<string, unknown>) => async () =>
     (await ok.request(route as 'GET /orgs/{org}', params as never)).data;
 
-  const progress = { done: 0, total: 0 };
-  const report = () =>
-    opts.progress?.({
-      repositoriesDone: progress.done,
-      repositoriesTotal: progress.total,
-      requests: client.stats.requests,
-      rateLimitRemaining: client.stats.rateLimitRemaining,
-    });
+  return {
+    read,
+    page,
+    get,
+    throwOnAuthFailure: () => {
+      if (authFailure) throw new SourceError(authFailure);
+    },
+    readSomething: () => readSomething,
+  };
+}
 
-  // ---------------------------------------------------------------- organisation
-  const orgRaw = await read('GET /orgs/{org}', S.orgSchema, get('GET /orgs/{org}', { org }));
-  if (authFailure) throw new SourceError(authFailure);
+interface Progress {
+  done: number;
+  total: number;
+  report(): void;
+}
+
+function progressReporter(opts: GithubSourceOptions, client: GithubClient): Progress {
+  const progress: Progress = {
+    done: 0,
+    total: 0,
+    report: () =>
+      opts.progress?.({
+        repositoriesDone: progress.done,
+        repositoriesTotal: progress.total,
+        requests: client.stats.requests,
+        rateLimitRemaining: client.stats.rateLimitRemaining,
+      }),
+  };
+  return progress;
+}
+
+/** The organisation's members, settings, Actions policy, secrets, runners, hooks, teams and audit log. */
+async function readOrganisation(api: Readers, client: GithubClient, org: string, opts: GithubSourceOptions) {
+  const { read, page, get } = api;
   const [
     members,
     owners,
@@ -197,8 +279,36 @@ export async function collectGithubFacts(opts: GithubSourceOptions): Promise<Git
         )
       : null;
   const auditLog = await readAuditLog(read, page, org, opts);
+  return {
+    members,
+    owners,
+    members2fa,
+    outside,
+    outside2fa,
+    actions,
+    selected,
+    workflowPerms,
+    orgSecrets,
+    runnerGroups,
+    runners,
+    orgHooks,
+    teams,
+    saml,
+    auditLog,
+  };
+}
 
-  // ---------------------------------------------------------------- repositories
+type OrganisationData = Awaited<ReturnType<typeof readOrganisation>>;
+
+/** The repositories in scope: the one named, or the organisation's (at most `maxRepositories`). */
+async function listRepositories(
+  api: Readers,
+  org: string,
+  onlyRepo: string | null,
+  opts: GithubSourceOptions,
+  apiUrl: string,
+): Promise<S.RestRepo[]> {
+  const { read, page, get } = api;
   const repoList: Maybe<S.RestRepo[]> = onlyRepo
     ? await read(
         'GET /repos/{owner}/{repo}',
@@ -206,38 +316,74 @@ export async function collectGithubFacts(opts: GithubSourceOptions): Promise<Git
         get('GET /repos/{owner}/{repo}', { owner: org, repo: onlyRepo }),
       ).then((r) => (isUnavailable(r) ? r : [r]))
     : await read('GET /orgs/{org}/repos', S.reposSchema, page('GET /orgs/{org}/repos', { org, type: 'all' }));
-  if (authFailure) throw new SourceError(authFailure);
-  if (isUnavailable(repoList) && !readSomething)
+  api.throwOnAuthFailure();
+  if (isUnavailable(repoList) && !api.readSomething())
     throw new SourceError(`GitHub ${apiUrl}: nothing could be read for ${opts.target}: ${repoList.reason}`);
-  const repos = isUnavailable(repoList) ? [] : repoList.slice(0, opts.maxRepositories ?? repoList.length);
-  progress.total = repos.length;
-  report();
+  return isUnavailable(repoList) ? [] : repoList.slice(0, opts.maxRepositories ?? repoList.length);
+}
 
-  const outsideSet = new Set(isUnavailable(outside) ? [] : outside.map((u) => u.login));
-  const live = repos.filter((r) => !r.archived);
-
-  const teamNames = new Map<number, string>(isUnavailable(teams) ? [] : teams.map((t) => [t.id, t.slug]));
-  const orgRulesetDetails = new Map<number, Promise<Maybe<S.RulesetDetail>>>();
-  const orgRuleset = (id: number) => {
-    if (!orgRulesetDetails.has(id))
-      orgRulesetDetails.set(
+/** Organisation rulesets, each read once however many repositories it applies to. */
+function orgRulesetReader(api: Readers, org: string): RepoContext['orgRuleset'] {
+  const details = new Map<number, Promise<Maybe<S.RulesetDetail>>>();
+  return (id: number) => {
+    if (!details.has(id))
+      details.set(
         id,
-        read(
+        api.read(
           'GET /orgs/{org}/rulesets/{ruleset_id}',
           S.rulesetDetailSchema,
-          get('GET /orgs/{org}/rulesets/{ruleset_id}', { org, ruleset_id: id }),
+          api.get('GET /orgs/{org}/rulesets/{ruleset_id}', { org, ruleset_id: id }),
         ),
       );
-    return orgRulesetDetails.get(id)!;
+    return details.get(id)!;
   };
+}
 
-  const orgWorkflow: Maybe<WorkflowTokenPermissions> = isUnavailable(workflowPerms)
+function teamNamer(teams: OrganisationData['teams']): RepoContext['teamName'] {
+  const teamNames = new Map<number, string>(isUnavailable(teams) ? [] : teams.map((t) => [t.id, t.slug]));
+  return (id) => teamNames.get(id);
+}
+
+function workflowTokenPermissions(
+  workflowPerms: OrganisationData['workflowPerms'],
+): Maybe<WorkflowTokenPermissions> {
+  return isUnavailable(workflowPerms)
     ? workflowPerms
     : {
         defaultWorkflowPermissions: workflowPerms.default_workflow_permissions,
         canApprovePullRequestReviews: workflowPerms.can_approve_pull_request_reviews,
       };
+}
 
+/**
+ * The repositories that are not archived: GraphQL (branches, history, collaborators), alerts and
+ * the REST reads of each, in parallel; then the reads that only some repositories need, decided
+ * by that first pass.
+ */
+async function readLiveRepositories(
+  api: Readers,
+  client: GithubClient,
+  live: S.RestRepo[],
+  {
+    org,
+    onlyRepo,
+    opts,
+    concurrency,
+    progress,
+    outside,
+    repoCtx,
+  }: {
+    org: string;
+    onlyRepo: string | null;
+    opts: GithubSourceOptions;
+    concurrency: number;
+    progress: Progress;
+    outside: OrganisationData['outside'];
+    repoCtx: RepoContext;
+  },
+): Promise<GithubRepository[]> {
+  const { read, page, get } = api;
+  const outsideSet = new Set(isUnavailable(outside) ? [] : outside.map((u) => u.login));
   const graphPromise = readRepositoriesGraph(
     client,
     live.map((r) => ({ owner: org, name: r.name, admin: r.permissions?.admin === true })),
@@ -246,44 +392,36 @@ export async function collectGithubFacts(opts: GithubSourceOptions): Promise<Git
       until: opts.until,
       batchSize: Math.max(1, opts.graphqlBatch ?? 10),
       isOutside: (l) => outsideSet.has(l),
-      onBatch: report,
+      onBatch: progress.report,
     },
   );
   const alertsPromise = readAlerts(read, page, org, onlyRepo);
-
-  const repoCtx: RepoContext = {
-    releaseBranches: opts.releaseBranches ?? [],
-    orgWorkflow,
-    orgRuleset,
-    teamName: (id) => teamNames.get(id),
-  };
   const perRepo = await pool(live, concurrency, (r) => readRepoRest(read, page, get, org, r, repoCtx));
   const [graph, alerts] = await Promise.all([graphPromise, alertsPromise]);
 
-  // Second pass: reads that only some repositories need, decided by the first pass.
-  const finished = await pool(live, concurrency, async (r, i) => {
+  return pool(live, concurrency, async (r, i) => {
     const rest = perRepo[i]!;
     const g = graph.get(r.full_name)!;
     const repo = await assembleRepo(read, page, get, org, r, rest, g, alerts, repoCtx);
     progress.done++;
-    report();
+    progress.report();
     return repo;
   });
-  if (authFailure) throw new SourceError(authFailure);
+}
 
-  const archived = repos.filter((r) => r.archived).map((r) => archivedRepo(r));
-  client.save();
-
-  const facts: GithubFacts = {
-    apiUrl,
-    org,
-    scope: onlyRepo ? { kind: 'repository', repository: `${org}/${onlyRepo}` } : { kind: 'organization' },
-    auth: { kind: opts.app ? 'app' : 'token', scopes: client.stats.scopes },
-    window: { since: opts.since?.toISOString() ?? null, until: opts.until.toISOString() },
-    settings: orgSettings(orgRaw, saml),
-    members: mergeMembers(members, owners),
-    membersWithout2fa: mapMaybe(members2fa, (xs) => xs.map((x) => x.login)),
-    outsideCollaborators: mapMaybe(outside, (xs) =>
+/** The organisation-level facts, from what was read (outside collaborators' repositories from the repositories read). */
+function organisationFacts(
+  orgRaw: Maybe<z.infer<typeof S.orgSchema>>,
+  d: OrganisationData,
+  orgWorkflow: Maybe<WorkflowTokenPermissions>,
+  finished: GithubRepository[],
+) {
+  const { runners, selected } = d;
+  return {
+    settings: orgSettings(orgRaw, d.saml),
+    members: mergeMembers(d.members, d.owners),
+    membersWithout2fa: mapMaybe(d.members2fa, (xs) => xs.map((x) => x.login)),
+    outsideCollaborators: mapMaybe(d.outside, (xs) =>
       xs.map((x) => ({
         login: x.login,
         repositories: finished.flatMap((r) =>
@@ -295,8 +433,8 @@ export async function collectGithubFacts(opts: GithubSourceOptions): Promise<Git
         ),
       })),
     ),
-    outsideCollaboratorsWithout2fa: mapMaybe(outside2fa, (xs) => xs.map((x) => x.login)),
-    actions: mapMaybe(actions, (a) => ({
+    outsideCollaboratorsWithout2fa: mapMaybe(d.outside2fa, (xs) => xs.map((x) => x.login)),
+    actions: mapMaybe(d.actions, (a) => ({
       enabledRepositories: a.enabled_repositories,
       allowedActions: a.enabled_repositories === 'none' ? null : (a.allowed_actions ?? 'all'),
       selected:
@@ -310,7 +448,7 @@ export async function collectGithubFacts(opts: GithubSourceOptions): Promise<Git
       shaPinningRequired: a.sha_pinning_required ?? null,
     })),
     workflowPermissions: orgWorkflow,
-    secrets: mapMaybe(orgSecrets, (s) =>
+    secrets: mapMaybe(d.orgSecrets, (s) =>
       s.secrets.map((x): GithubSecret => ({
         name: x.name,
         scope: 'organization',
@@ -319,7 +457,7 @@ export async function collectGithubFacts(opts: GithubSourceOptions): Promise<Git
         updatedAt: x.updated_at,
       })),
     ),
-    runnerGroups: mapMaybe(runnerGroups, (g) =>
+    runnerGroups: mapMaybe(d.runnerGroups, (g) =>
       g.runner_groups.map((x): GithubRunnerGroup => ({
         id: x.id,
         name: x.name,
@@ -332,16 +470,9 @@ export async function collectGithubFacts(opts: GithubSourceOptions): Promise<Git
           : runners.runners.filter((r) => r.runner_group_id === x.id).length,
       })),
     ),
-    webhooks: mapMaybe(orgHooks, (hs) => hs.map((h) => webhook(h, 'organization'))),
-    auditLog,
-    repositories: [...finished, ...archived],
-    stats: {
-      requests: client.stats.requests,
-      notModified: client.stats.notModified,
-      rateLimitRemaining: client.stats.rateLimitRemaining,
-    },
-  };
-  return facts;
+    webhooks: mapMaybe(d.orgHooks, (hs) => hs.map((h) => webhook(h, 'organization'))),
+    auditLog: d.auditLog,
+  } satisfies Partial<GithubFacts>;
 }
 
 async function connect(
