@@ -239,13 +239,47 @@ function fullEntries(db: Db) {
     .select([...ENTRY_COLUMNS, 'p.envelope', 'x.prune_seq']);
 }
 
-function reader(db: Db): LedgerReader {
+/** The log metadata and its keys, checkpoints, prune markers and legal holds. */
+function metaReads(
+  db: Db,
+): Pick<
+  LedgerReader,
+  'meta' | 'keys' | 'checkpoints' | 'latestCheckpoint' | 'prunes' | 'blobPrunes' | 'holds'
+> {
   return {
     async meta() {
       const rows = await db.selectFrom('ledger_meta').selectAll().execute();
       return Object.fromEntries(rows.map((r) => [r.key, r.value]));
     },
     keys: () => db.selectFrom('ledger_keys').selectAll().orderBy('added_at').execute(),
+    checkpoints: () => db.selectFrom('ledger_checkpoints').selectAll().orderBy('tree_size').execute(),
+    latestCheckpoint: () =>
+      db
+        .selectFrom('ledger_checkpoints')
+        .selectAll()
+        .orderBy('tree_size', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    prunes: () => db.selectFrom('ledger_prunes').selectAll().orderBy('seq').execute(),
+    blobPrunes: () => db.selectFrom('ledger_blob_prunes').selectAll().execute(),
+    holds: () => db.selectFrom('ledger_holds').selectAll().orderBy('at').execute(),
+  };
+}
+
+/** Entries: by range, by query, by type, by seq, by statement digest. */
+function entryReads(
+  db: Db,
+): Pick<
+  LedgerReader,
+  | 'treeSize'
+  | 'entries'
+  | 'findEntries'
+  | 'entriesOfTypes'
+  | 'entriesBySeq'
+  | 'entriesByPayloadDigest'
+  | 'unprunedBefore'
+> {
+  return {
     async treeSize() {
       const row = await db
         .selectFrom('ledger_entries')
@@ -253,22 +287,6 @@ function reader(db: Db): LedgerReader {
         .executeTakeFirst();
       const max = row?.max as number | null | undefined;
       return max === null || max === undefined ? 0 : Number(max) + 1;
-    },
-    async counts() {
-      const count = async (table: keyof StoreDatabase) => {
-        const row = await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirst();
-        return Number(row?.n ?? 0);
-      };
-      return {
-        entries: await count('ledger_entries'),
-        payloads: await count('ledger_payloads'),
-        prunes: await count('ledger_prunes'),
-        hashes: await count('ledger_hashes'),
-        blobs: await count('ledger_blobs'),
-      };
     },
     entries: (from, to) =>
       fullEntries(db).where('e.seq', '>=', from).where('e.seq', '<', to).orderBy('e.seq').execute(),
@@ -292,6 +310,45 @@ function reader(db: Db): LedgerReader {
       if (q.until !== undefined) query = query.where('e.recorded_at', '<', q.until);
       return query.orderBy('e.seq').execute();
     },
+    entriesBySeq: async (seqs) => {
+      const out: FullEntryRow[] = [];
+      for (const part of chunks(seqs, 1)) {
+        out.push(...(await fullEntries(db).where('e.seq', 'in', part).orderBy('e.seq').execute()));
+      }
+      return out;
+    },
+    entriesByPayloadDigest: async (digests) => {
+      if (digests.length === 0) return [];
+      const out: EntryRow[] = [];
+      for (const part of chunks(digests, 1)) {
+        out.push(
+          ...(await db
+            .selectFrom('ledger_entries')
+            .selectAll()
+            .where('payload_sha256', 'in', part)
+            .orderBy('seq')
+            .execute()),
+        );
+      }
+      return out;
+    },
+    unprunedBefore: (before, afterSeq, limit) =>
+      db
+        .selectFrom('ledger_entries as e')
+        .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
+        .select([...ENTRY_COLUMNS])
+        .where('x.seq', 'is', null)
+        .where('e.recorded_at', '<', before)
+        .where('e.seq', '>', afterSeq)
+        .orderBy('e.seq')
+        .limit(limit)
+        .execute(),
+  };
+}
+
+/** The read index (`ledger_summaries`). */
+function summaryReads(db: Db): Pick<LedgerReader, 'summariesOfTypes' | 'summariesWindow' | 'summariesRange'> {
+  return {
     summariesOfTypes: async (q) => {
       if (q.predicateTypes.length === 0) return [];
       let query = db
@@ -321,28 +378,12 @@ function reader(db: Db): LedgerReader {
         .where('seq', '<', to)
         .orderBy('seq')
         .execute(),
-    entriesBySeq: async (seqs) => {
-      const out: FullEntryRow[] = [];
-      for (const part of chunks(seqs, 1)) {
-        out.push(...(await fullEntries(db).where('e.seq', 'in', part).orderBy('e.seq').execute()));
-      }
-      return out;
-    },
-    entriesByPayloadDigest: async (digests) => {
-      if (digests.length === 0) return [];
-      const out: EntryRow[] = [];
-      for (const part of chunks(digests, 1)) {
-        out.push(
-          ...(await db
-            .selectFrom('ledger_entries')
-            .selectAll()
-            .where('payload_sha256', 'in', part)
-            .orderBy('seq')
-            .execute()),
-        );
-      }
-      return out;
-    },
+  };
+}
+
+/** Stored subtree hashes (and leaf hashes, level 0). */
+function hashReads(db: Db): Pick<LedgerReader, 'hashes' | 'hashesRange' | 'hashesOutside'> {
+  return {
     async hashes(keys) {
       // one query for both kinds: leaf hashes (level 0) from ledger_entries, the rest stored
       const out = new Map<string, Buffer>();
@@ -401,14 +442,14 @@ function reader(db: Db): LedgerReader {
         .orderBy('idx')
         .limit(10_000)
         .execute(),
-    checkpoints: () => db.selectFrom('ledger_checkpoints').selectAll().orderBy('tree_size').execute(),
-    latestCheckpoint: () =>
-      db
-        .selectFrom('ledger_checkpoints')
-        .selectAll()
-        .orderBy('tree_size', 'desc')
-        .limit(1)
-        .executeTakeFirst(),
+  };
+}
+
+/** Content-addressed blobs and the entries that name them. */
+function blobReads(
+  db: Db,
+): Pick<LedgerReader, 'blobs' | 'blobsAfter' | 'blobDigests' | 'blobRefs' | 'blobRefsByDigest'> {
+  return {
     async blobs(digests) {
       if (digests.length === 0) return [];
       const out: BlobRow[] = [];
@@ -453,20 +494,28 @@ function reader(db: Db): LedgerReader {
       }
       return out;
     },
-    prunes: () => db.selectFrom('ledger_prunes').selectAll().orderBy('seq').execute(),
-    blobPrunes: () => db.selectFrom('ledger_blob_prunes').selectAll().execute(),
-    holds: () => db.selectFrom('ledger_holds').selectAll().orderBy('at').execute(),
-    unprunedBefore: (before, afterSeq, limit) =>
-      db
-        .selectFrom('ledger_entries as e')
-        .leftJoin('ledger_prunes as x', 'x.seq', 'e.seq')
-        .select([...ENTRY_COLUMNS])
-        .where('x.seq', 'is', null)
-        .where('e.recorded_at', '<', before)
-        .where('e.seq', '>', afterSeq)
-        .orderBy('e.seq')
-        .limit(limit)
-        .execute(),
+  };
+}
+
+/** Row counts, copied entries and orphaned rows, for spotting removed or injected rows. */
+function integrityReads(db: Db): Pick<LedgerReader, 'counts' | 'duplicatePayloads' | 'orphans'> {
+  return {
+    async counts() {
+      const count = async (table: keyof StoreDatabase) => {
+        const row = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirst();
+        return Number(row?.n ?? 0);
+      };
+      return {
+        entries: await count('ledger_entries'),
+        payloads: await count('ledger_payloads'),
+        prunes: await count('ledger_prunes'),
+        hashes: await count('ledger_hashes'),
+        blobs: await count('ledger_blobs'),
+      };
+    },
     async duplicatePayloads() {
       // one pass over the digest index; the rare duplicates are then located
       const dups = await db
@@ -512,6 +561,17 @@ function reader(db: Db): LedgerReader {
         prunes: await count('ledger_prunes'),
       };
     },
+  };
+}
+
+function reader(db: Db): LedgerReader {
+  return {
+    ...metaReads(db),
+    ...entryReads(db),
+    ...summaryReads(db),
+    ...hashReads(db),
+    ...blobReads(db),
+    ...integrityReads(db),
   };
 }
 
