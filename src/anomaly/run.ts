@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { openLedgerStore } from '../evidence/index.js';
-import { buildPopulation } from '../population/index.js';
-import { collectEvidence } from '../sources/ledger/index.js';
+import { loadPopulation } from '../sources/ledger/index.js';
 import { captureCiContext } from '../ci-context/index.js';
 import { loadConfig } from '../config/index.js';
-import { ConfigError, SourceError } from '../errors.js';
-import { isUnavailable, type AnomalyDelivery } from '../facts/index.js';
+import { ConfigError } from '../errors.js';
+import type { AnomalyDelivery } from '../facts/index.js';
 import type { SourceContext } from '../sources/index.js';
-import { collectGit } from '../sources/git/index.js';
 import { toolVersion } from '../version.js';
 import { ANOMALY_PREDICATE, STATEMENT_TYPE } from '../predicate-types.js';
 import { deliver, hasDestination, type AlertPayload } from './notify.js';
@@ -78,20 +76,7 @@ export async function runAnomalies(opts: RunAnomaliesOptions): Promise<AnomalyRe
     progress: () => {},
     ...(opts.branch ? { branch: opts.branch } : {}),
   };
-  const [git, evidence] = await Promise.all([
-    collectGit(ctx),
-    collectEvidence(ctx, { findings: false, strict: true }),
-  ]);
-  if (isUnavailable(git)) throw new SourceError(`git history of ${root} cannot be read: ${git.reason}`);
-  if (isUnavailable(evidence)) throw new SourceError(evidence.reason);
-  const population = buildPopulation({
-    git,
-    evidence,
-    config,
-    now: opts.now,
-    since: opts.since,
-    until: opts.until,
-  });
+  const { population, evidence } = await loadPopulation(ctx, { now: opts.now });
   const warnings = [...population.warnings];
   if (evidence.absent) warnings.push(`${evidence.absent}; only git history was looked at`);
   const assessments = evidence.absent ? [] : await readAssessments(root, config, opts.since);

@@ -1,18 +1,9 @@
 import path from 'node:path';
-import {
-  buildPopulation,
-  forgePullRequests,
-  renderPopulation,
-  repositoryName,
-  type Population,
-  type PopulationFormat,
-} from '../population/index.js';
-import { collectEvidence } from '../sources/ledger/index.js';
+import { renderPopulation, type Population, type PopulationFormat } from '../population/index.js';
+import { loadPopulation as loadFromLedger } from '../sources/ledger/index.js';
 import { checkWindow, loadConfig, parseSince, parseUntil } from '../config/index.js';
-import { SourceError } from '../errors.js';
 import { isUnavailable, type GithubFacts } from '../facts/index.js';
 import type { SourceContext } from '../sources/index.js';
-import { collectGit } from '../sources/git/index.js';
 import { checkOutFile, writeAtomic } from './output.js';
 import { commandNow } from '../ci-context/index.js';
 
@@ -49,18 +40,12 @@ export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>
     progress: () => {},
     ...(flags.branch ? { branch: flags.branch } : {}),
   };
-  // The ledger is read once git log runs (its reads are synchronous; see historyStarted).
-  let logRunning!: () => void;
-  const gitRunning = new Promise<void>((resolve) => (logRunning = resolve));
-  const gitRead = collectGit({ ...ctx, historyStarted: logRunning }).finally(logRunning);
-  // The population needs each scan's summary, not its findings.
-  const [git, evidence, github] = await Promise.all([
-    gitRead,
-    gitRunning.then(() => collectEvidence(ctx, { findings: false, strict: true })),
-    githubPullRequests(ctx, flags),
-  ]);
-  if (isUnavailable(git)) throw new SourceError(`git history of ${root} cannot be read: ${git.reason}`);
-  if (isUnavailable(evidence)) throw new SourceError(evidence.reason);
+  const { population, evidence, forgeProblem } = await loadFromLedger(ctx, {
+    now,
+    github: githubPullRequests(ctx, flags),
+    ...(flags.github ? { forgeRepository: flags.github } : {}),
+    ...(flags.env ? { protectedEnvironments: flags.env } : {}),
+  });
   if (evidence.absent)
     process.stderr.write(
       `greenlight: ${evidence.absent}; the population below is built from git history alone\n`,
@@ -71,21 +56,8 @@ export async function loadPopulation(flags: Omit<ChangesFlags, 'format' | 'out'>
         'the read index has no summary of them (recorded by an older greenlight), or no signing key is ' +
         'here to authenticate it; with the signing key, `greenlight ledger reindex` adds them and makes this faster\n',
     );
-  const repository = repositoryName(git.remotes);
-  const forge = github ? forgePullRequests(github, flags.github ?? repository) : null;
-  if (forge && 'reason' in forge) process.stderr.write(`greenlight: ${forge.reason}\n`);
-  return buildPopulation({
-    git,
-    evidence,
-    config,
-    now,
-    since,
-    until,
-    ...(forge && 'pullRequests' in forge
-      ? { pullRequests: forge.pullRequests, repository: forge.repository }
-      : {}),
-    ...(flags.env && flags.env.length > 0 ? { protectedEnvironments: flags.env } : {}),
-  });
+  if (forgeProblem) process.stderr.write(`greenlight: ${forgeProblem}\n`);
+  return population;
 }
 
 /**

@@ -12,8 +12,7 @@ import {
   type SpoolWriter,
   type StoredStatement,
 } from '../evidence/index.js';
-import { buildPopulation } from '../population/index.js';
-import { EVIDENCE_LOOKBACK_DAYS } from '../sources/ledger/index.js';
+import { EVIDENCE_LOOKBACK_DAYS, loadPopulation } from '../sources/ledger/index.js';
 import type { CiContext } from '../ci-context/index.js';
 import type { Config } from '../config/index.js';
 import { SourceError, UsageError } from '../errors.js';
@@ -421,14 +420,10 @@ async function decideDeployCtx(
     store,
     [...about, ...emergencies].filter((s) => !seen.has(s.index) && seen.add(s.index)),
   );
-  const pop = buildPopulation({
-    git,
-    evidence,
-    config: opts.config,
-    now: opts.now,
-    since: null,
-    until: ALL_TIME,
-    ...(opts.ci.repository ? { repository: opts.ci.repository } : {}),
-  });
+  // The history and evidence read above are only what this deploy ships, and what is about it.
+  const { population: pop } = await loadPopulation(
+    { root: opts.root, since: null, until: ALL_TIME, config: opts.config, progress: () => {} },
+    { now: opts.now, git, evidence, ...(opts.ci.repository ? { repository: opts.ci.repository } : {}) },
+  );
   return decideDeploy(pop, shipped, commit, ctx.environment);
 }

@@ -4,3 +4,4 @@
  */
 export { collectEvidence, collectLedgerFacts, EVIDENCE_LOOKBACK_DAYS } from './collect.js';
 export { collectAnomalyFacts } from './anomalies.js';
+export { loadPopulation, type LoadPopulationOptions, type LoadedPopulation } from './population.js';
