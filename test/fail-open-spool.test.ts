@@ -36,7 +36,7 @@ import { openLedger } from '../src/ledger/index.js';
 import { runCli } from './cli.js';
 import { NO_CI, newLedgerKey, switchableLedger, type SwitchableLedger } from './fail-open-helpers.js';
 import { cleanupRepos, createRepo, isolateGitConfig, tempDir, type TestRepo } from './git-repo.js';
-import { nodeJunit } from './issue5-scanners.js';
+import { nodeJunit } from './scanner-output.js';
 import { testDialects, type DialectCase } from './ledger/dialects.js';
 
 isolateGitConfig();

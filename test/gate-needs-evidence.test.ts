@@ -19,7 +19,7 @@ import {
   tempDir,
   type TestRepo,
 } from './git-repo.js';
-import { eslintSarif, nodeJunit, secretlintSarif } from './issue5-scanners.js';
+import { eslintSarif, nodeJunit, secretlintSarif } from './scanner-output.js';
 import { openRaw } from './ledger/raw-db.js';
 import { testDialects } from './ledger/dialects.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupLedgers, evidenceBuilder, noLedgerEvidence } from '../../../test/issue5-evidence.js';
+import { cleanupLedgers, evidenceBuilder, noLedgerEvidence } from '../../../test/evidence-builder.js';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
 import check from './index.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
 import { cleanupRepos, cloneRepo, createRepo, readHistory } from '../../../test/git-repo.js';
-import { cleanupLedgers, evidenceBuilder, LOCAL, noLedgerEvidence } from '../../../test/issue5-evidence.js';
+import { cleanupLedgers, evidenceBuilder, LOCAL, noLedgerEvidence } from '../../../test/evidence-builder.js';
 import { overrideStatement, reviewStatement, type AppendItem } from '../../evidence/index.js';
 import { configSchema, defaultConfig } from '../../config/index.js';
 import { evaluateChecks } from '../../engine/index.js';

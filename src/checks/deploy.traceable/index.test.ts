@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, cleanupRepos, createRepo, readHistory, type TestRepo } from '../../../test/git-repo.js';
-import { cleanupLedgers, evidenceBuilder, noLedgerEvidence } from '../../../test/issue5-evidence.js';
+import { cleanupLedgers, evidenceBuilder, noLedgerEvidence } from '../../../test/evidence-builder.js';
 import { outcomes, runCheck } from '../../../test/check-tester.js';
 import check from './index.js';
 

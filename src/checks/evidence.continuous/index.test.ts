@@ -6,7 +6,7 @@ import {
   ledgerFacts,
   ledgerWithAssessments,
   must,
-} from '../../../test/issue5-ledger.js';
+} from '../../../test/recorded-ledgers.js';
 import { defaultConfig } from '../../config/index.js';
 import { evaluateChecks } from '../../engine/index.js';
 import check from './index.js';

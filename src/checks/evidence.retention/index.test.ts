@@ -8,7 +8,7 @@ import {
   ledgerWithAssessments,
   must,
   recordAt,
-} from '../../../test/issue5-ledger.js';
+} from '../../../test/recorded-ledgers.js';
 import { openRaw } from '../../../test/ledger/raw-db.js';
 import { configSchema, defaultConfig } from '../../config/index.js';
 import { evaluateChecks } from '../../engine/index.js';

@@ -1,5 +1,5 @@
 /**
- * `greenlight assess` records into the ledger (issue 3, item 8), end to end through the CLI on
+ * `greenlight assess` records into the ledger, end to end through the CLI on
  * SQLite and PostgreSQL: the run statement, one statement per result, the raw facts as redacted
  * blobs; idempotent re-recording; the report survives a recording failure (exit 3 or 4).
  */

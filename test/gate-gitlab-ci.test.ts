@@ -16,7 +16,7 @@ import {
   type TestRepo,
 } from './git-repo.js';
 import { runCli } from './cli.js';
-import { nodeJunit, secretlintSarif, eslintSarif } from './issue5-scanners.js';
+import { nodeJunit, secretlintSarif, eslintSarif } from './scanner-output.js';
 import { EVIDENCE_PREDICATES, spoolPlace } from '../src/evidence/index.js';
 import { openLedger } from '../src/ledger/index.js';
 

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- webhook payloads and JSON output are walked loosely */
 /**
- * The issue-5 scenario, end to end through the CLI, against the real signed ledger on SQLite
+ * The pipeline-evidence scenario, end to end through the CLI, against the real signed ledger on SQLite
  * and on PostgreSQL (one fresh schema per run; skipped with a message when no server answers): a real git repository with PR merges, a
  * direct-pushed hotfix, real scanner output recorded from GitHub-Actions-shaped pipelines, two
  * deployments, an emergency override with its late review, then the population, a sample and
@@ -20,7 +20,7 @@ import {
   type TestRepo,
 } from './git-repo.js';
 import { runCli } from './cli.js';
-import { eslintSarif, nodeJunit, secretlintSarif } from './issue5-scanners.js';
+import { eslintSarif, nodeJunit, secretlintSarif } from './scanner-output.js';
 import { testDialects, type DialectCase } from './ledger/dialects.js';
 import { openLedger, verifyInclusion, type Ledger } from '../src/ledger/index.js';
 import { EVIDENCE_PREDICATES, PREDICATE, blobDigest, blobDigests } from '../src/evidence/index.js';
