@@ -946,65 +946,9 @@ async function assembleRepo(
 
   const def = branches[0]?.protection;
   const wantsCodeowners = def !== undefined && !isUnavailable(def) && def.effective.requireCodeOwnerReview;
-  const codeownersErrors = wantsCodeowners
-    ? mapMaybe(
-        await read(
-          'GET /repos/{owner}/{repo}/codeowners/errors',
-          S.codeownersErrorsSchema,
-          get('GET /repos/{owner}/{repo}/codeowners/errors', p),
-        ),
-        (x) => x.errors.map((e) => ({ path: e.path, line: e.line, kind: e.kind, message: e.message })),
-      )
-    : null;
-
-  const sa = r.security_and_analysis;
-  const securityAndAnalysis = sa
-    ? {
-        advancedSecurity: onOff(sa.advanced_security?.status),
-        secretScanning: onOff(sa.secret_scanning?.status),
-        pushProtection: onOff(sa.secret_scanning_push_protection?.status),
-        dependabotSecurityUpdates: onOff(sa.dependabot_security_updates?.status),
-      }
-    : unavailable(
-        `GET /orgs/{org}/repos does not show security_and_analysis to this token: needs admin on ${r.full_name}`,
-      );
-
-  const alertsFor = (tool: AlertTool, enabled: Maybe<boolean>, label: string): Maybe<GithubAlert[]> => {
-    const all = alerts[tool];
-    if (isUnavailable(all)) return all;
-    if (isUnavailable(enabled)) return enabled;
-    if (!enabled) return unavailable(`${label} is not enabled on ${r.full_name}`);
-    return all.get(r.full_name) ?? [];
-  };
-
-  // Code scanning: alerts or a code-scanning check show it runs; otherwise ask the default setup.
-  const csAlerts = alerts['code-scanning'];
-  const hasCsAlerts = !isUnavailable(csAlerts) && (csAlerts.get(r.full_name)?.length ?? 0) > 0;
-  const csCheck =
-    !isUnavailable(g.pullRequests) &&
-    g.pullRequests.some((pr) => pr.checks.some((c) => /codeql|code scanning/i.test(c.name)));
-  let codeScanning: GithubRepository['codeScanning'];
-  if (hasCsAlerts) codeScanning = { enabled: true, evidence: 'code scanning alerts exist' };
-  else if (csCheck)
-    codeScanning = { enabled: true, evidence: 'a code scanning check ran on merged pull requests' };
-  else {
-    const setup = await read(
-      'GET /repos/{owner}/{repo}/code-scanning/default-setup',
-      S.defaultSetupSchema,
-      get('GET /repos/{owner}/{repo}/code-scanning/default-setup', p),
-    );
-    codeScanning = mapMaybe(setup, (s) => ({
-      enabled: s.state === 'configured',
-      evidence:
-        s.state === 'configured'
-          ? 'code scanning default setup is configured'
-          : 'no code scanning alerts, checks or default setup',
-    }));
-  }
-
-  const secretScanningOn: Maybe<boolean> = isUnavailable(securityAndAnalysis)
-    ? securityAndAnalysis
-    : securityAndAnalysis.secretScanning === true;
+  const codeownersErrors = wantsCodeowners ? await readCodeownersErrors(read, get, p) : null;
+  const securityAndAnalysis = securityAndAnalysisOf(r);
+  const codeScanning = await readCodeScanning(read, get, p, r, g, alerts);
   return {
     fullName: r.full_name,
     name: r.name,
@@ -1023,18 +967,99 @@ async function assembleRepo(
     securityAndAnalysis,
     dependabotAlertsEnabled: g.dependabotAlertsEnabled,
     codeScanning,
-    alerts: {
-      dependabot: alertsFor('dependabot', g.dependabotAlertsEnabled, 'Dependabot alerts'),
-      'code-scanning': alertsFor(
-        'code-scanning',
-        mapMaybe(codeScanning, (c) => c.enabled),
-        'code scanning',
-      ),
-      'secret-scanning': alertsFor('secret-scanning', secretScanningOn, 'secret scanning'),
-    },
+    alerts: repositoryAlerts(r, alerts, g, securityAndAnalysis, codeScanning),
     codeownersErrors,
     pullRequests: g.pullRequests,
     deployments: g.deployments,
+  };
+}
+
+/** CODEOWNERS errors, read when the default branch requires code-owner review. */
+async function readCodeownersErrors(
+  read: Reader,
+  get: Get,
+  p: { owner: string; repo: string },
+): Promise<GithubRepository['codeownersErrors']> {
+  return mapMaybe(
+    await read(
+      'GET /repos/{owner}/{repo}/codeowners/errors',
+      S.codeownersErrorsSchema,
+      get('GET /repos/{owner}/{repo}/codeowners/errors', p),
+    ),
+    (x) => x.errors.map((e) => ({ path: e.path, line: e.line, kind: e.kind, message: e.message })),
+  );
+}
+
+function securityAndAnalysisOf(r: S.RestRepo): GithubRepository['securityAndAnalysis'] {
+  const sa = r.security_and_analysis;
+  return sa
+    ? {
+        advancedSecurity: onOff(sa.advanced_security?.status),
+        secretScanning: onOff(sa.secret_scanning?.status),
+        pushProtection: onOff(sa.secret_scanning_push_protection?.status),
+        dependabotSecurityUpdates: onOff(sa.dependabot_security_updates?.status),
+      }
+    : unavailable(
+        `GET /orgs/{org}/repos does not show security_and_analysis to this token: needs admin on ${r.full_name}`,
+      );
+}
+
+/** Code scanning: alerts or a code-scanning check show it runs; otherwise ask the default setup. */
+async function readCodeScanning(
+  read: Reader,
+  get: Get,
+  p: { owner: string; repo: string },
+  r: S.RestRepo,
+  g: RepoGraph,
+  alerts: AlertMap,
+): Promise<GithubRepository['codeScanning']> {
+  const csAlerts = alerts['code-scanning'];
+  const hasCsAlerts = !isUnavailable(csAlerts) && (csAlerts.get(r.full_name)?.length ?? 0) > 0;
+  const csCheck =
+    !isUnavailable(g.pullRequests) &&
+    g.pullRequests.some((pr) => pr.checks.some((c) => /codeql|code scanning/i.test(c.name)));
+  if (hasCsAlerts) return { enabled: true, evidence: 'code scanning alerts exist' };
+  if (csCheck) return { enabled: true, evidence: 'a code scanning check ran on merged pull requests' };
+  const setup = await read(
+    'GET /repos/{owner}/{repo}/code-scanning/default-setup',
+    S.defaultSetupSchema,
+    get('GET /repos/{owner}/{repo}/code-scanning/default-setup', p),
+  );
+  return mapMaybe(setup, (s) => ({
+    enabled: s.state === 'configured',
+    evidence:
+      s.state === 'configured'
+        ? 'code scanning default setup is configured'
+        : 'no code scanning alerts, checks or default setup',
+  }));
+}
+
+/** The repository's alerts of each tool, unavailable when the tool is not enabled (or not visible). */
+function repositoryAlerts(
+  r: S.RestRepo,
+  alerts: AlertMap,
+  g: RepoGraph,
+  securityAndAnalysis: GithubRepository['securityAndAnalysis'],
+  codeScanning: GithubRepository['codeScanning'],
+): GithubRepository['alerts'] {
+  const alertsFor = (tool: AlertTool, enabled: Maybe<boolean>, label: string): Maybe<GithubAlert[]> => {
+    const all = alerts[tool];
+    if (isUnavailable(all)) return all;
+    if (isUnavailable(enabled)) return enabled;
+    if (!enabled) return unavailable(`${label} is not enabled on ${r.full_name}`);
+    return all.get(r.full_name) ?? [];
+  };
+  const secretScanningOn: Maybe<boolean> = isUnavailable(securityAndAnalysis)
+    ? securityAndAnalysis
+    : securityAndAnalysis.secretScanning === true;
+  return {
+    dependabot: alertsFor('dependabot', g.dependabotAlertsEnabled, 'Dependabot alerts'),
+    'code-scanning': alertsFor(
+      'code-scanning',
+      mapMaybe(codeScanning, (c) => c.enabled),
+      'code scanning',
+    ),
+    'secret-scanning': alertsFor('secret-scanning', secretScanningOn, 'secret scanning'),
   };
 }
 
