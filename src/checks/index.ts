@@ -3,7 +3,7 @@
  * check lacks tests, a remediation, or a control of the catalog.
  */
 import type { AnyCheck } from './define-check.js';
-// GitHub-sourced checks (issue 4).
+// GitHub-sourced checks.
 import branchProtected from './branch.protected/index.js';
 import branchPrRequired from './branch.pr-required/index.js';
 import branchNoBypass from './branch.no-bypass/index.js';

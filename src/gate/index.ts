@@ -1,4 +1,4 @@
-/** The CI gate door: detect the context, decide from recorded evidence, explain, record. */
+/** The CI gate's entry point: detect the context, decide from recorded evidence, explain, record. */
 export { runGate, type GateOptions, type GateRun } from './run.js';
 export {
   detectContext,

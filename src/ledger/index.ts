@@ -46,7 +46,7 @@ import { evidenceType, type Statement } from './statement.js';
 import { verifyLedger, type VerifyOptions, type VerifyReport } from './verify.js';
 
 /**
- * The ledger door: signed in-toto statements in DSSE envelopes, appended to an RFC 9162 Merkle
+ * The ledger's entry point: signed in-toto statements in DSSE envelopes, appended to an RFC 9162 Merkle
  * log with signed C2SP checkpoints, content-addressed redacted blobs, retention and legal hold.
  * See docs/evidence.md.
  */

@@ -3,7 +3,7 @@ import { ledgerStore, type LedgerStore } from './ledger.js';
 import type { Dialect } from './migrations.js';
 
 /**
- * The store door: the only code in greenlight that speaks SQL. SQLite (a file under
+ * The store's entry point: the only code in greenlight that speaks SQL. SQLite (a file under
  * `.greenlight/`) by default, PostgreSQL when `GREENLIGHT_DATABASE_URL=postgres://…` is set.
  * Migrations run on open.
  */
