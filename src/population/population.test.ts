@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CiContext } from '../ci-context/index.js';
 import { defaultConfig } from '../config/index.js';
+import { emptyEvidence } from '../evidence/index.js';
 import type { Commit, DeploymentRecord, GitHistory, RecordedEvidence, TestRecord } from '../facts/index.js';
 import {
   buildPopulation,
@@ -80,17 +81,7 @@ const git = (commits: Commit[]): GitHistory => ({
 });
 
 const noEvidence = (over: Partial<RecordedEvidence> = {}): RecordedEvidence => ({
-  store: 'test',
-  deployments: [],
-  scans: [],
-  tests: [],
-  overrides: [],
-  reviews: [],
-  accessReviews: [],
-  approvals: [],
-  gates: [],
-  forcePushes: [],
-  skipped: [],
+  ...emptyEvidence('test'),
   ...over,
 });
 
