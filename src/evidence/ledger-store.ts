@@ -16,7 +16,7 @@ import { legacySpoolFile, replaySpool, spoolPlace } from './spool.js';
 
 /**
  * Pipeline evidence in the signed ledger: statements are appended as DSSE-signed in-toto
- * statements to the Merkle log (`src/ledger/`), raw material as redacted blobs. The ledger door
+ * statements to the Merkle log (`src/ledger/`), raw material as redacted blobs. The ledger module
  * is imported lazily so commands that never touch evidence do not pay for it.
  */
 

@@ -4,8 +4,8 @@ import { spoolStore as rawSpoolStore } from './spool.js';
 
 /**
  * Writers below the ledger (the `--fail-open` spool) receive only redacted statements and blobs:
- * the door of this folder hands out the spool wrapped here, so nothing reaches its files raw.
- * The ledger redacts at its own door (`prepareEntries`).
+ * `src/evidence/index.ts` hands out the spool wrapped here, so nothing reaches its files raw.
+ * The ledger redacts what is appended to it (`prepareEntries`).
  */
 
 // The same Buffer object when it is one: redactBlob knows the buffers it already redacted.

@@ -208,7 +208,7 @@ export async function prepareSpool(root: string, env: NodeJS.ProcessEnv = proces
   return { ...place, secret };
 }
 
-/** The spool's writer (see prepareSpool); the door of this folder hands it out redacting. */
+/** The spool's writer (see prepareSpool); `src/evidence/index.ts` hands it out wrapped in redaction. */
 export function spoolStore(target: SpoolTarget, clock: () => Date = () => new Date()): SpoolWriter {
   const file = path.join(target.dir, FILE);
   const blobDir = path.join(target.dir, BLOBS);

@@ -129,9 +129,9 @@ export async function collectLedgerFacts(ctx: SourceContext): Promise<LedgerFact
   }
 }
 
-type LedgerDoor = typeof import('../../ledger/index.js');
+type LedgerModule = typeof import('../../ledger/index.js');
 
-function evidenceTypes(L: LedgerDoor): string[] {
+function evidenceTypes(L: LedgerModule): string[] {
   const types = [
     L.PREDICATE_TYPES.assessment,
     L.PREDICATE_TYPES.checkResult,
@@ -194,7 +194,7 @@ async function verifyBounded(
   ledger: Ledger,
   treeSize: number,
   assessments: readonly RecordedAssessment[],
-  L: LedgerDoor,
+  L: LedgerModule,
 ): Promise<{ verification: LedgerVerification; checkpoint: LedgerFacts['checkpoint'] }> {
   const checked: string[] = [];
   const problems: string[] = [];
