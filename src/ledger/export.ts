@@ -112,31 +112,9 @@ function assertEmptyTarget(out: string): void {
 export async function exportLedger(ctx: LedgerContext, opts: ExportOptions): Promise<ExportManifest> {
   const out = path.resolve(opts.out);
   assertEmptyTarget(out);
-  // Never export (or re-sign a checkpoint over) a ledger that `ledger verify` rejects: an
-  // export of a damaged log would verify offline and hide the damage.
-  const verified = await verifyLedger(ctx);
-  if (!verified.ok) {
-    const first = verified.firstBad;
-    throw new LedgerIntegrityError(
-      `the ledger does not verify (${first ? `${first.seq === null ? '' : `entry ${first.seq}: `}${first.message}` : 'see `greenlight ledger verify`'}` +
-        `${verified.issueCount > 1 ? `, and ${verified.issueCount - 1} more` : ''}); nothing was exported. ` +
-        'Run `greenlight ledger verify` to see every issue',
-    );
-  }
-  const cp: Checkpoint | null = ctx.signer ? await makeCheckpoint(ctx) : await latestCheckpoint(ctx);
-  if (!cp || cp.treeSize === 0) {
-    throw new UsageError(
-      'the ledger has no signed checkpoint with entries to export (record evidence first)',
-    );
-  }
+  await assertLedgerVerifies(ctx);
+  const { cp, from, to, key } = await exportedCheckpoint(ctx, opts);
   const size = cp.treeSize;
-  const from = opts.from ?? 0;
-  const to = opts.to ?? size - 1;
-  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from || to >= size) {
-    throw new UsageError(`--from ${from} --to ${to} is not a range of entries in 0..${size - 1}`);
-  }
-  const key = ctx.trusted.find((k) => cp && openable(cp, ctx, k));
-  if (!key) throw new LedgerIntegrityError('the checkpoint is not signed by a trusted key');
 
   const tmp = `${out}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -145,116 +123,14 @@ export async function exportLedger(ctx: LedgerContext, opts: ExportOptions): Pro
   }
   try {
     writeFileSync(path.join(tmp, 'checkpoint.txt'), cp.note);
-    writeFileSync(path.join(tmp, 'key', 'ledger.pub'), publicKeyPem(key.raw));
-    writeFileSync(path.join(tmp, 'key', 'note-verifier.txt'), `${noteVerifierKey(ctx.origin, key.raw)}\n`);
-    writeFileSync(path.join(tmp, 'key', 'key-id.txt'), `${key.keyId}\n`);
-
+    writeKeyFiles(tmp, ctx.origin, key);
     const read = cachingReader(ctx);
-    const pruned: (InclusionFile & { pruneSeq: number | null })[] = [];
-    const blobDigests = new Set<string>();
-    let entryCount = 0;
-    for (let lo = from; lo <= to; lo += 2000) {
-      const hi = Math.min(to + 1, lo + 2000);
-      await read.prefetch(lo, hi, size);
-      const rows = await ctx.store.ledger.entries(lo, hi);
-      if (rows.length !== hi - lo)
-        throw new LedgerIntegrityError(
-          `entries ${lo}..${hi - 1}: some rows are missing; run \`greenlight ledger verify\``,
-        );
-      for (const row of rows) {
-        const proof = await inclusionProof(row.seq, size, read);
-        const file: InclusionFile = {
-          leafIndex: row.seq,
-          treeSize: size,
-          leafHash: row.leaf_hash.toString('hex'),
-          hashes: proof.map((h) => h.toString('hex')),
-        };
-        if (!verifyInclusion(row.seq, size, row.leaf_hash, proof, cp.rootHash)) {
-          throw new LedgerIntegrityError(
-            `entry ${row.seq} is not included in the checkpoint; run \`greenlight ledger verify\``,
-          );
-        }
-        if (!row.envelope) {
-          if (row.prune_seq === null) {
-            throw new LedgerIntegrityError(
-              `entry ${row.seq}: the payload is missing and no prune record explains it`,
-            );
-          }
-          pruned.push({ ...file, pruneSeq: row.prune_seq });
-          continue;
-        }
-        if (!leafHash(row.envelope).equals(row.leaf_hash)) {
-          throw new LedgerIntegrityError(
-            `entry ${row.seq}: the envelope does not match its leaf hash (altered)`,
-          );
-        }
-        const name = pad(row.seq);
-        writeFileSync(path.join(tmp, 'entries', `${name}.dsse.json`), row.envelope);
-        writeFileSync(path.join(tmp, 'proofs', `${name}.json`), `${JSON.stringify(file, null, 2)}\n`);
-        entryCount++;
-        const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
-        const statement = parseStatement(
-          JSON.parse(envelopePayload(env).toString('utf8')),
-          `entry ${row.seq}`,
-        );
-        for (const d of statementBlobDigests(statement)) blobDigests.add(d);
-      }
-    }
-    writeFileSync(path.join(tmp, 'pruned.json'), `${JSON.stringify(pruned, null, 2)}\n`);
-
-    // The signed prune statements that explain the pruned entries go with them, even from outside
-    // the range: an offline verifier accepts a missing entry only when one of them lists it.
-    const outside = [...new Set(pruned.map((p) => p.pruneSeq as number))].filter((s) => s < from || s > to);
-    for (const row of await ctx.store.ledger.entriesBySeq(outside)) {
-      if (!row.envelope || !leafHash(row.envelope).equals(row.leaf_hash)) {
-        throw new LedgerIntegrityError(
-          `entry ${row.seq}: the prune statement is missing or altered; run \`greenlight ledger verify\``,
-        );
-      }
-      const proof = await inclusionProof(row.seq, size, read);
-      const name = pad(row.seq);
-      writeFileSync(path.join(tmp, 'entries', `${name}.dsse.json`), row.envelope);
-      const file: InclusionFile = {
-        leafIndex: row.seq,
-        treeSize: size,
-        leafHash: row.leaf_hash.toString('hex'),
-        hashes: proof.map((h) => h.toString('hex')),
-      };
-      writeFileSync(path.join(tmp, 'proofs', `${name}.json`), `${JSON.stringify(file, null, 2)}\n`);
-    }
-
-    const digests = [...blobDigests];
-    for (let i = 0; i < digests.length; i += 200) {
-      const part = digests.slice(i, i + 200);
-      const rows = await ctx.store.ledger.blobs(part.map((d) => Buffer.from(d, 'hex')));
-      const found = new Map(rows.map((r) => [r.digest.toString('hex'), r]));
-      for (const d of part) {
-        const row = found.get(d);
-        if (!row)
-          throw new LedgerIntegrityError(
-            `blob sha256:${d} is missing from the ledger; run \`greenlight ledger verify\``,
-          );
-        writeFileSync(path.join(tmp, 'blobs', 'sha256', d), decodeBlob(row));
-      }
-    }
-
-    const older: number[] = [];
-    for (const row of await ctx.store.ledger.checkpoints()) {
-      if (row.tree_size >= size || row.tree_size === 0) continue;
-      const old = openCheckpoint(row.note, ctx.origin, ctx.trusted, `checkpoint at size ${row.tree_size}`);
-      const proof = await consistencyProof(old.treeSize, size, read);
-      if (!verifyConsistency(old.treeSize, size, old.rootHash, cp.rootHash, proof)) {
-        throw new LedgerIntegrityError(
-          `checkpoint at size ${old.treeSize} is not consistent with the log; run \`greenlight ledger verify\``,
-        );
-      }
-      writeFileSync(path.join(tmp, 'checkpoints', `${old.treeSize}.txt`), old.note);
-      writeFileSync(
-        path.join(tmp, 'consistency', `${old.treeSize}.json`),
-        `${JSON.stringify({ fromSize: old.treeSize, toSize: size, hashes: proof.map((h) => h.toString('hex')) }, null, 2)}\n`,
-      );
-      older.push(old.treeSize);
-    }
+    const range = await writeRange(ctx, tmp, read, cp, from, to);
+    writeFileSync(path.join(tmp, 'pruned.json'), `${JSON.stringify(range.pruned, null, 2)}\n`);
+    const outside = await writePruneStatements(ctx, tmp, read, size, range.pruned, from, to);
+    const digests = [...range.blobDigests];
+    await writeBlobs(ctx, tmp, digests);
+    const older = await writeOlderCheckpoints(ctx, tmp, read, cp);
 
     const manifest: ExportManifest = {
       format: EXPORT_FORMAT,
@@ -263,8 +139,8 @@ export async function exportLedger(ctx: LedgerContext, opts: ExportOptions): Pro
       rootHash: cp.rootHash.toString('hex'),
       from,
       to,
-      entries: entryCount,
-      pruned: pruned.length,
+      entries: range.entryCount,
+      pruned: range.pruned.length,
       blobs: digests.length,
       checkpoints: older,
       ...(outside.length ? { pruneStatements: outside.sort((a, b) => a - b) } : {}),
@@ -282,6 +158,195 @@ export async function exportLedger(ctx: LedgerContext, opts: ExportOptions): Pro
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * Never export (or re-sign a checkpoint over) a ledger that `ledger verify` rejects: an export
+ * of a damaged log would verify offline and hide the damage.
+ */
+async function assertLedgerVerifies(ctx: LedgerContext): Promise<void> {
+  const verified = await verifyLedger(ctx);
+  if (verified.ok) return;
+  const first = verified.firstBad;
+  throw new LedgerIntegrityError(
+    `the ledger does not verify (${first ? `${first.seq === null ? '' : `entry ${first.seq}: `}${first.message}` : 'see `greenlight ledger verify`'}` +
+      `${verified.issueCount > 1 ? `, and ${verified.issueCount - 1} more` : ''}); nothing was exported. ` +
+      'Run `greenlight ledger verify` to see every issue',
+  );
+}
+
+/** The checkpoint the export proves against (a fresh one when this process can sign), the range, and its key. */
+async function exportedCheckpoint(
+  ctx: LedgerContext,
+  opts: ExportOptions,
+): Promise<{ cp: Checkpoint; from: number; to: number; key: PublicKey }> {
+  const cp: Checkpoint | null = ctx.signer ? await makeCheckpoint(ctx) : await latestCheckpoint(ctx);
+  if (!cp || cp.treeSize === 0) {
+    throw new UsageError(
+      'the ledger has no signed checkpoint with entries to export (record evidence first)',
+    );
+  }
+  const size = cp.treeSize;
+  const from = opts.from ?? 0;
+  const to = opts.to ?? size - 1;
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from || to >= size) {
+    throw new UsageError(`--from ${from} --to ${to} is not a range of entries in 0..${size - 1}`);
+  }
+  const key = ctx.trusted.find((k) => openable(cp, ctx, k));
+  if (!key) throw new LedgerIntegrityError('the checkpoint is not signed by a trusted key');
+  return { cp, from, to, key };
+}
+
+function writeKeyFiles(tmp: string, origin: string, key: PublicKey): void {
+  writeFileSync(path.join(tmp, 'key', 'ledger.pub'), publicKeyPem(key.raw));
+  writeFileSync(path.join(tmp, 'key', 'note-verifier.txt'), `${noteVerifierKey(origin, key.raw)}\n`);
+  writeFileSync(path.join(tmp, 'key', 'key-id.txt'), `${key.keyId}\n`);
+}
+
+/** An entry's inclusion proof file. */
+const inclusionFile = (
+  row: { seq: number; leaf_hash: Buffer },
+  size: number,
+  proof: Buffer[],
+): InclusionFile => ({
+  leafIndex: row.seq,
+  treeSize: size,
+  leafHash: row.leaf_hash.toString('hex'),
+  hashes: proof.map((h) => h.toString('hex')),
+});
+
+/**
+ * Every entry of the range with its inclusion proof (checked before it is written); a pruned
+ * entry becomes a pruned.json record. Returns those records, the blobs the statements name and
+ * the count of entry files.
+ */
+async function writeRange(
+  ctx: LedgerContext,
+  tmp: string,
+  read: ReturnType<typeof cachingReader>,
+  cp: Checkpoint,
+  from: number,
+  to: number,
+): Promise<{ pruned: PrunedRecord[]; blobDigests: Set<string>; entryCount: number }> {
+  const size = cp.treeSize;
+  const pruned: PrunedRecord[] = [];
+  const blobDigests = new Set<string>();
+  let entryCount = 0;
+  for (let lo = from; lo <= to; lo += 2000) {
+    const hi = Math.min(to + 1, lo + 2000);
+    await read.prefetch(lo, hi, size);
+    const rows = await ctx.store.ledger.entries(lo, hi);
+    if (rows.length !== hi - lo)
+      throw new LedgerIntegrityError(
+        `entries ${lo}..${hi - 1}: some rows are missing; run \`greenlight ledger verify\``,
+      );
+    for (const row of rows) {
+      const proof = await inclusionProof(row.seq, size, read);
+      const file = inclusionFile(row, size, proof);
+      if (!verifyInclusion(row.seq, size, row.leaf_hash, proof, cp.rootHash)) {
+        throw new LedgerIntegrityError(
+          `entry ${row.seq} is not included in the checkpoint; run \`greenlight ledger verify\``,
+        );
+      }
+      if (!row.envelope) {
+        if (row.prune_seq === null) {
+          throw new LedgerIntegrityError(
+            `entry ${row.seq}: the payload is missing and no prune record explains it`,
+          );
+        }
+        pruned.push({ ...file, pruneSeq: row.prune_seq });
+        continue;
+      }
+      if (!leafHash(row.envelope).equals(row.leaf_hash)) {
+        throw new LedgerIntegrityError(
+          `entry ${row.seq}: the envelope does not match its leaf hash (altered)`,
+        );
+      }
+      const name = pad(row.seq);
+      writeFileSync(path.join(tmp, 'entries', `${name}.dsse.json`), row.envelope);
+      writeFileSync(path.join(tmp, 'proofs', `${name}.json`), `${JSON.stringify(file, null, 2)}\n`);
+      entryCount++;
+      const env = parseEnvelope(row.envelope, `entry ${row.seq}`);
+      const statement = parseStatement(JSON.parse(envelopePayload(env).toString('utf8')), `entry ${row.seq}`);
+      for (const d of statementBlobDigests(statement)) blobDigests.add(d);
+    }
+  }
+  return { pruned, blobDigests, entryCount };
+}
+
+/**
+ * The signed prune statements that explain the pruned entries go with them, even from outside
+ * the range: an offline verifier accepts a missing entry only when one of them lists it.
+ * Returns the statements written from outside the range.
+ */
+async function writePruneStatements(
+  ctx: LedgerContext,
+  tmp: string,
+  read: ReturnType<typeof cachingReader>,
+  size: number,
+  pruned: PrunedRecord[],
+  from: number,
+  to: number,
+): Promise<number[]> {
+  const outside = [...new Set(pruned.map((p) => p.pruneSeq as number))].filter((s) => s < from || s > to);
+  for (const row of await ctx.store.ledger.entriesBySeq(outside)) {
+    if (!row.envelope || !leafHash(row.envelope).equals(row.leaf_hash)) {
+      throw new LedgerIntegrityError(
+        `entry ${row.seq}: the prune statement is missing or altered; run \`greenlight ledger verify\``,
+      );
+    }
+    const proof = await inclusionProof(row.seq, size, read);
+    const name = pad(row.seq);
+    writeFileSync(path.join(tmp, 'entries', `${name}.dsse.json`), row.envelope);
+    const file = inclusionFile(row, size, proof);
+    writeFileSync(path.join(tmp, 'proofs', `${name}.json`), `${JSON.stringify(file, null, 2)}\n`);
+  }
+  return outside;
+}
+
+/** Each blob the exported statements name, decoded, under its digest. */
+async function writeBlobs(ctx: LedgerContext, tmp: string, digests: string[]): Promise<void> {
+  for (let i = 0; i < digests.length; i += 200) {
+    const part = digests.slice(i, i + 200);
+    const rows = await ctx.store.ledger.blobs(part.map((d) => Buffer.from(d, 'hex')));
+    const found = new Map(rows.map((r) => [r.digest.toString('hex'), r]));
+    for (const d of part) {
+      const row = found.get(d);
+      if (!row)
+        throw new LedgerIntegrityError(
+          `blob sha256:${d} is missing from the ledger; run \`greenlight ledger verify\``,
+        );
+      writeFileSync(path.join(tmp, 'blobs', 'sha256', d), decodeBlob(row));
+    }
+  }
+}
+
+/** Every earlier stored checkpoint with its consistency proof to the exported one. Returns their sizes. */
+async function writeOlderCheckpoints(
+  ctx: LedgerContext,
+  tmp: string,
+  read: ReturnType<typeof cachingReader>,
+  cp: Checkpoint,
+): Promise<number[]> {
+  const size = cp.treeSize;
+  const older: number[] = [];
+  for (const row of await ctx.store.ledger.checkpoints()) {
+    if (row.tree_size >= size || row.tree_size === 0) continue;
+    const old = openCheckpoint(row.note, ctx.origin, ctx.trusted, `checkpoint at size ${row.tree_size}`);
+    const proof = await consistencyProof(old.treeSize, size, read);
+    if (!verifyConsistency(old.treeSize, size, old.rootHash, cp.rootHash, proof)) {
+      throw new LedgerIntegrityError(
+        `checkpoint at size ${old.treeSize} is not consistent with the log; run \`greenlight ledger verify\``,
+      );
+    }
+    writeFileSync(path.join(tmp, 'checkpoints', `${old.treeSize}.txt`), old.note);
+    writeFileSync(
+      path.join(tmp, 'consistency', `${old.treeSize}.json`),
+      `${JSON.stringify({ fromSize: old.treeSize, toSize: size, hashes: proof.map((h) => h.toString('hex')) }, null, 2)}\n`,
+    );
+    older.push(old.treeSize);
+  }
+  return older;
 }
 
 function openable(cp: Checkpoint, ctx: LedgerContext, key: PublicKey): boolean {
@@ -393,11 +458,61 @@ function prunedRanges(predicate: Record<string, unknown>): [number, number][] {
  * the folder holds nothing else (no link, no file the export does not account for).
  */
 export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): ExportVerifyReport {
+  const folder = openExportFolder(dir);
+  const head = readExportHead(folder, opts);
+  const { key, origin, cp, manifest } = head;
+  const { from, to } = manifest;
+  const issues: ExportIssue[] = [];
+  const issue = (seq: number | null, message: string) => issues.push({ seq, message });
+  const pruned = readPrunedList(folder, from, to, issue);
+  const entryCheck = exportEntryChecker(folder, cp, key, issues);
+  const range = verifyRange(folder, from, to, pruned, entryCheck, issue);
+  verifyPrunedEntries(folder, range.missingPayloads, pruned, from, to, cp, entryCheck, issue);
+  const older = verifyOlderCheckpoints(folder, head.sizes, origin, key, cp, issue);
+  verifyKeyForms(folder, origin, key, issue);
+  refuseUnaccountedFiles(folder, issue);
+  const heldCheckpoint = opts.checkpoint
+    ? checkHeldCheckpoint(opts.checkpoint, origin, key, cp, older.roots, issue)
+    : null;
+
+  const sorted = issues.filter((i) => i.seq !== null).sort((a, b) => (a.seq as number) - (b.seq as number));
+  return {
+    ok: issues.length === 0,
+    origin,
+    treeSize: cp.treeSize,
+    rootHash: cp.rootHash.toString('hex'),
+    from,
+    to,
+    entries: range.entries,
+    pruned: pruned.size,
+    blobs: entryCheck.blobs.size,
+    checkpoints: older.count,
+    keyId: key.keyId,
+    keyPinned: head.keyPinned,
+    heldCheckpoint,
+    issues,
+    firstBad: sorted[0] ?? issues[0] ?? null,
+  };
+}
+
+type ExportIssue = { seq: number | null; message: string };
+type Issue = (seq: number | null, message: string) => void;
+
+interface ExportFolder {
+  root: string;
+  /** Every file of the folder. */
+  files: Set<string>;
+  /** The files accounted for so far. */
+  used: Set<string>;
+  /** The absolute path of a file of the export, which is then accounted for. */
+  at(rel: string): string;
+}
+
+function openExportFolder(dir: string): ExportFolder {
   const root = path.resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${dir}: no such folder`);
   const files = listExport(root);
   const used = new Set<string>();
-  /** The absolute path of a file of the export, which is then accounted for. */
   const at = (rel: string): string => {
     const abs = path.resolve(root, rel);
     const back = path.relative(root, abs);
@@ -407,36 +522,23 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
     used.add(rel);
     return abs;
   };
+  return { root, files, used, at };
+}
+
+/**
+ * The manifest, the key (pinned by the caller or the export's own), the signed checkpoint, and
+ * the manifest checked against it: same origin, size and root, a range within it, earlier
+ * checkpoint sizes that are plain numbers. Anything wrong here is thrown: nothing else can be checked.
+ */
+function readExportHead(folder: ExportFolder, opts: ExportVerifyOptions) {
+  const { files, at } = folder;
   const manifest = readJson<ExportManifest>(at('manifest.json'), 'manifest.json');
   if (manifest.format !== EXPORT_FORMAT) {
     throw new LedgerIntegrityError(
       `manifest.json: format "${String(manifest.format)}" is not ${EXPORT_FORMAT}`,
     );
   }
-  if (!files.has('key/ledger.pub'))
-    throw new LedgerIntegrityError(`key/ledger.pub is missing from the export`);
-  const keyFile = at('key/ledger.pub');
-  let key = parsePublicKey(readFileSync(keyFile, 'utf8'), keyFile);
-  let keyPinned = false;
-  if (opts.key) {
-    if (/^[0-9a-f]{64}$/i.test(opts.key)) {
-      if (opts.key.toLowerCase() !== key.keyId) {
-        throw new LedgerIntegrityError(
-          `wrong key: the export is signed by key ${key.keyId}, not ${opts.key.toLowerCase()}`,
-        );
-      }
-    } else {
-      if (!existsSync(opts.key)) throw new ConfigError(`${opts.key}: key file not found`);
-      const pinned = parsePublicKey(readFileSync(opts.key, 'utf8'), opts.key);
-      if (pinned.keyId !== key.keyId) {
-        throw new LedgerIntegrityError(
-          `wrong key: the export is signed by key ${key.keyId}, not ${pinned.keyId} (${opts.key})`,
-        );
-      }
-      key = pinned;
-    }
-    keyPinned = true;
-  }
+  const { key, keyPinned } = readExportKey(folder, opts.key);
   const origin = opts.origin ?? manifest.origin;
   if (!files.has('checkpoint.txt'))
     throw new LedgerIntegrityError('checkpoint.txt is missing from the export');
@@ -472,10 +574,45 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
         `not ${JSON.stringify(sizes).slice(0, 200)}; refused`,
     );
   }
+  return { manifest, key, keyPinned, origin, cp, sizes: sizes as number[] };
+}
 
-  const issues: { seq: number | null; message: string }[] = [];
-  const issue = (seq: number | null, message: string) => issues.push({ seq, message });
-  const prunedList = readJson<unknown>(at('pruned.json'), 'pruned.json');
+/** The export's key, or the caller's (a PEM file or a key id) when it names the same key. */
+function readExportKey(
+  folder: ExportFolder,
+  pin: string | undefined,
+): { key: PublicKey; keyPinned: boolean } {
+  if (!folder.files.has('key/ledger.pub'))
+    throw new LedgerIntegrityError(`key/ledger.pub is missing from the export`);
+  const keyFile = folder.at('key/ledger.pub');
+  const key = parsePublicKey(readFileSync(keyFile, 'utf8'), keyFile);
+  if (!pin) return { key, keyPinned: false };
+  if (/^[0-9a-f]{64}$/i.test(pin)) {
+    if (pin.toLowerCase() !== key.keyId) {
+      throw new LedgerIntegrityError(
+        `wrong key: the export is signed by key ${key.keyId}, not ${pin.toLowerCase()}`,
+      );
+    }
+    return { key, keyPinned: true };
+  }
+  if (!existsSync(pin)) throw new ConfigError(`${pin}: key file not found`);
+  const pinned = parsePublicKey(readFileSync(pin, 'utf8'), pin);
+  if (pinned.keyId !== key.keyId) {
+    throw new LedgerIntegrityError(
+      `wrong key: the export is signed by key ${key.keyId}, not ${pinned.keyId} (${pin})`,
+    );
+  }
+  return { key: pinned, keyPinned: true };
+}
+
+/** pruned.json: one record per entry of the range left out, none twice, none outside the range. */
+function readPrunedList(
+  folder: ExportFolder,
+  from: number,
+  to: number,
+  issue: Issue,
+): Map<number, PrunedRecord> {
+  const prunedList = readJson<unknown>(folder.at('pruned.json'), 'pruned.json');
   if (!Array.isArray(prunedList)) throw new LedgerIntegrityError('pruned.json: not a list of pruned entries');
   const pruned = new Map<number, PrunedRecord>();
   for (const p of prunedList as PrunedRecord[]) {
@@ -488,11 +625,31 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
     } else if (pruned.has(seq as number)) issue(seq as number, `pruned.json lists entry ${seq} twice`);
     else pruned.set(seq as number, p);
   }
+  return pruned;
+}
+
+interface EntryChecker {
+  /** An inclusion proof of `leaf` at `seq` in the export's checkpoint. */
+  checkProof(seq: number, leaf: Buffer, file: InclusionFile | undefined): void;
+  /** An entry file: its proof, signature, statement and blobs. */
+  checkEntry(seq: number): void;
+  /** Entries of the export whose file, proof, signature and blobs all check out. */
+  verified: Map<number, Statement>;
+  /** Blobs checked against their digest. */
+  blobs: Set<string>;
+}
+
+function exportEntryChecker(
+  folder: ExportFolder,
+  cp: Checkpoint,
+  key: PublicKey,
+  issues: ExportIssue[],
+): EntryChecker {
+  const { files, at } = folder;
+  const issue: Issue = (seq, message) => issues.push({ seq, message });
   const trusted = new Map([[key.keyId, key]]);
   const blobs = new Set<string>();
-  /** Entries of the export whose file, proof, signature and blobs all check out. */
   const verified = new Map<number, Statement>();
-  let entries = 0;
 
   const checkProof = (seq: number, leaf: Buffer, file: InclusionFile | undefined) => {
     const hashes = file ? hexList(file.hashes) : null;
@@ -543,14 +700,26 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
     }
     if (statement && issues.length === before) verified.set(seq, statement);
   };
+  return { checkProof, checkEntry, verified, blobs };
+}
 
+/** Every entry of the range: its file checked, or a pruned.json record with a valid proof. */
+function verifyRange(
+  folder: ExportFolder,
+  from: number,
+  to: number,
+  pruned: Map<number, PrunedRecord>,
+  check: EntryChecker,
+  issue: Issue,
+): { entries: number; missingPayloads: number[] } {
+  let entries = 0;
   const missingPayloads: number[] = [];
   for (let seq = from; seq <= to; seq++) {
     const name = pad(seq);
     const p = pruned.get(seq);
-    if (files.has(`entries/${name}.dsse.json`)) {
+    if (folder.files.has(`entries/${name}.dsse.json`)) {
       entries++;
-      checkEntry(seq);
+      check.checkEntry(seq);
       if (p) issue(seq, `entry ${seq}: listed in pruned.json, but its entry file is in the export`);
       continue;
     }
@@ -563,13 +732,27 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
     }
     if (typeof p.leafHash !== 'string' || !/^[0-9a-f]{64}$/.test(p.leafHash))
       issue(seq, `pruned entry ${seq}: malformed leaf hash`);
-    else checkProof(seq, Buffer.from(p.leafHash, 'hex'), p);
+    else check.checkProof(seq, Buffer.from(p.leafHash, 'hex'), p);
     missingPayloads.push(seq);
   }
+  return { entries, missingPayloads };
+}
 
-  // A pruned entry is accepted only when a signed prune statement in the export lists it — the
-  // rule `greenlight ledger verify` applies to prune records (a `pruned.json` line alone is not
-  // evidence: anyone can write one). Prune statements outside the range come with the export.
+/**
+ * A pruned entry is accepted only when a signed prune statement in the export lists it — the
+ * rule `greenlight ledger verify` applies to prune records (a `pruned.json` line alone is not
+ * evidence: anyone can write one). Prune statements outside the range come with the export.
+ */
+function verifyPrunedEntries(
+  folder: ExportFolder,
+  missingPayloads: number[],
+  pruned: Map<number, PrunedRecord>,
+  from: number,
+  to: number,
+  cp: Checkpoint,
+  check: EntryChecker,
+  issue: Issue,
+): void {
   for (const seq of missingPayloads) {
     const ps = (pruned.get(seq) as PrunedRecord).pruneSeq;
     if (!Number.isSafeInteger(ps) || (ps as number) < 0 || (ps as number) >= cp.treeSize) {
@@ -581,10 +764,10 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
       continue;
     }
     const pruneSeq = ps as number;
-    if (!verified.has(pruneSeq) && (pruneSeq < from || pruneSeq > to)) {
-      if (files.has(`entries/${pad(pruneSeq)}.dsse.json`)) checkEntry(pruneSeq);
+    if (!check.verified.has(pruneSeq) && (pruneSeq < from || pruneSeq > to)) {
+      if (folder.files.has(`entries/${pad(pruneSeq)}.dsse.json`)) check.checkEntry(pruneSeq);
     }
-    const st = verified.get(pruneSeq);
+    const st = check.verified.get(pruneSeq);
     if (!st) {
       issue(
         seq,
@@ -599,10 +782,21 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
       );
     }
   }
+}
 
-  let checkpoints = 0;
-  const older = new Map<number, Buffer>();
-  for (const size of sizes as number[]) {
+/** The earlier checkpoints the manifest names, each consistent with checkpoint.txt. */
+function verifyOlderCheckpoints(
+  folder: ExportFolder,
+  sizes: number[],
+  origin: string,
+  key: PublicKey,
+  cp: Checkpoint,
+  issue: Issue,
+): { count: number; roots: Map<number, Buffer> } {
+  const { files, at } = folder;
+  let count = 0;
+  const roots = new Map<number, Buffer>();
+  for (const size of sizes) {
     try {
       const cpRel = `checkpoints/${size}.txt`;
       if (!files.has(cpRel)) throw new LedgerIntegrityError(`${cpRel} is missing from the export`);
@@ -618,81 +812,72 @@ export function verifyExport(dir: string, opts: ExportVerifyOptions = {}): Expor
       ) {
         issue(null, `checkpoints/${size}.txt is not consistent with checkpoint.txt (the log was rewritten)`);
       } else {
-        checkpoints++;
-        older.set(old.treeSize, old.rootHash);
+        count++;
+        roots.set(old.treeSize, old.rootHash);
       }
     } catch (err) {
       issue(null, err instanceof Error ? err.message : String(err));
     }
   }
+  return { count, roots };
+}
 
-  // The key's other forms, for tooling without greenlight: they must name the same key.
+/** The key's other forms, for tooling without greenlight: they must name the same key. */
+function verifyKeyForms(folder: ExportFolder, origin: string, key: PublicKey, issue: Issue): void {
   const keyForms: [string, string][] = [
     ['key/key-id.txt', `${key.keyId}\n`],
     ['key/note-verifier.txt', `${noteVerifierKey(origin, key.raw)}\n`],
   ];
   for (const [rel, want] of keyForms) {
-    if (files.has(rel) && readFileSync(at(rel), 'utf8') !== want)
+    if (folder.files.has(rel) && readFileSync(folder.at(rel), 'utf8') !== want)
       issue(null, `${rel} does not match key/ledger.pub`);
   }
-  if (files.has('README.txt')) used.add('README.txt'); // prose for the reader; nothing rests on it
+}
 
-  for (const rel of [...files].sort()) {
-    if (!used.has(rel)) {
+/** The folder holds nothing the export does not account for. */
+function refuseUnaccountedFiles(folder: ExportFolder, issue: Issue): void {
+  if (folder.files.has('README.txt')) folder.used.add('README.txt'); // prose for the reader; nothing rests on it
+  for (const rel of [...folder.files].sort()) {
+    if (!folder.used.has(rel)) {
       issue(
         null,
         `${rel}: a file the export does not account for (not named by its manifest, range or statements); refused`,
       );
     }
   }
+}
 
-  let heldCheckpoint: ExportVerifyReport['heldCheckpoint'] = null;
-  if (opts.checkpoint) {
-    if (!existsSync(opts.checkpoint)) throw new ConfigError(`${opts.checkpoint}: checkpoint file not found`);
-    const held = openCheckpoint(readFileSync(opts.checkpoint, 'utf8'), origin, [key], opts.checkpoint);
-    let consistent: boolean;
-    if (held.treeSize > cp.treeSize) {
+/** A checkpoint the caller kept from earlier: the exported log must extend it. */
+function checkHeldCheckpoint(
+  file: string,
+  origin: string,
+  key: PublicKey,
+  cp: Checkpoint,
+  older: Map<number, Buffer>,
+  issue: Issue,
+): NonNullable<ExportVerifyReport['heldCheckpoint']> {
+  if (!existsSync(file)) throw new ConfigError(`${file}: checkpoint file not found`);
+  const held = openCheckpoint(readFileSync(file, 'utf8'), origin, [key], file);
+  let consistent: boolean;
+  if (held.treeSize > cp.treeSize) {
+    throw new LedgerIntegrityError(
+      `${file}: covers ${held.treeSize} entries, more than this export's checkpoint (${cp.treeSize}); export again`,
+    );
+  } else if (held.treeSize === cp.treeSize) {
+    consistent = held.rootHash.equals(cp.rootHash);
+  } else {
+    const known = older.get(held.treeSize);
+    if (!known) {
       throw new LedgerIntegrityError(
-        `${opts.checkpoint}: covers ${held.treeSize} entries, more than this export's checkpoint (${cp.treeSize}); export again`,
+        `${file}: the export has no consistency proof from size ${held.treeSize}; the ledger ` +
+          `keeps one per stored checkpoint (ask for an export that includes it)`,
       );
-    } else if (held.treeSize === cp.treeSize) {
-      consistent = held.rootHash.equals(cp.rootHash);
-    } else {
-      const known = older.get(held.treeSize);
-      if (!known) {
-        throw new LedgerIntegrityError(
-          `${opts.checkpoint}: the export has no consistency proof from size ${held.treeSize}; the ledger ` +
-            `keeps one per stored checkpoint (ask for an export that includes it)`,
-        );
-      }
-      consistent = known.equals(held.rootHash);
     }
-    if (!consistent)
-      issue(
-        null,
-        `${opts.checkpoint}: the log forked: your checkpoint's root differs from the exported log's`,
-      );
-    heldCheckpoint = { treeSize: held.treeSize, consistent };
+    consistent = known.equals(held.rootHash);
   }
-
-  const sorted = issues.filter((i) => i.seq !== null).sort((a, b) => (a.seq as number) - (b.seq as number));
-  return {
-    ok: issues.length === 0,
-    origin,
-    treeSize: cp.treeSize,
-    rootHash: cp.rootHash.toString('hex'),
-    from,
-    to,
-    entries,
-    pruned: pruned.size,
-    blobs: blobs.size,
-    checkpoints,
-    keyId: key.keyId,
-    keyPinned,
-    heldCheckpoint,
-    issues,
-    firstBad: sorted[0] ?? issues[0] ?? null,
-  };
+  if (!consistent)
+    issue(null, `${file}: the log forked: your checkpoint's root differs from the exported log's`);
+  return { treeSize: held.treeSize, consistent };
 }
 
 /** The checkpoint a held file proves consistent, for callers who keep checkpoints over time. */
