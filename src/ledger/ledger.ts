@@ -358,36 +358,8 @@ export async function appendPrepared(
   return ctx.store.ledger.write(async (tx) => {
     await registerKeyAndOrigin(ctx, tx, signer);
     const size = await tx.treeSize();
-    // Taken under the lock and never before the previous entry's, so recording times only grow.
-    let recordedAt = ctx.now().toISOString();
-    if (size > 0) {
-      const [last] = await tx.entries(size - 1, size);
-      if (last && last.recorded_at > recordedAt) recordedAt = last.recorded_at;
-    }
-    const existing = new Map<string, number>();
-    for (const row of await tx.entriesByPayloadDigest(prepared.map((p) => p.payloadDigest))) {
-      const hex = row.payload_sha256.toString('hex');
-      if (!existing.has(hex)) existing.set(hex, row.seq);
-    }
-    const fresh: PreparedEntry[] = [];
-    const results: RecordedEntry[] = [];
-    for (const p of prepared) {
-      const hex = p.payloadDigest.toString('hex');
-      const dup = existing.get(hex);
-      const seq = dup ?? size + fresh.length;
-      if (dup === undefined) {
-        existing.set(hex, seq);
-        fresh.push(p);
-      }
-      results.push({
-        seq,
-        leafHash: p.leafHash.toString('hex'),
-        payloadDigest: hex,
-        predicateType: p.predicateType,
-        duplicate: dup !== undefined,
-        blobs: p.blobs.map((b) => b.ref),
-      });
-    }
+    const recordedAt = await nextRecordedAt(ctx, tx, size);
+    const { fresh, results } = await assignSeqs(tx, prepared, size);
     const front = await frontier(tx, size);
     const before = appendLeaves(size, front, []);
     await checkAgainstLatestCheckpoint(ctx, tx, size, before.root);
@@ -396,59 +368,119 @@ export async function appendPrepared(
       front,
       fresh.map((p) => p.leafHash),
     );
-    if (fresh.length > 0) {
-      await ctx.blobStore.put(
-        fresh.flatMap((p) => p.blobs),
-        tx,
-      );
-      await tx.insertEntries(
-        fresh.map((p, i) => ({
-          seq: size + i,
-          leaf_hash: p.leafHash,
-          payload_sha256: p.payloadDigest,
-          predicate_type: p.predicateType,
-          recorded_at: recordedAt,
-        })),
-      );
-      await tx.insertPayloads(fresh.map((p, i) => ({ seq: size + i, envelope: p.envelope })));
-      if (ctx.summarizer)
-        await tx.insertSummaries(
-          await sealSummaries(ctx, summaryRows(ctx.summarizer, fresh, size, recordedAt)),
-        );
-      const refs = fresh.flatMap((p, i) => {
-        const digests = new Map(p.blobs.map((b) => [b.ref.digest.sha256, b.digest]));
-        return [...digests.values()].map((digest) => ({ seq: size + i, digest }));
-      });
-      if (refs.length) await tx.insertBlobRefs(refs);
-      if (appended.nodes.length) await tx.insertHashes(appended.nodes);
-    }
+    if (fresh.length > 0) await insertFresh(ctx, tx, fresh, size, recordedAt, appended.nodes);
     if (also)
       await also(
         tx,
         fresh.map((_, i) => size + i),
       );
-    let checkpoint: Checkpoint | null = null;
-    if ((opts.checkpoint ?? true) && appended.size > 0) {
-      const latest = await tx.latestCheckpoint();
-      if (!latest || latest.tree_size !== appended.size) {
-        checkpoint = await signCheckpoint(ctx.origin, appended.size, appended.root, signer);
-        await tx.insertCheckpoint({
-          tree_size: checkpoint.treeSize,
-          root_hash: checkpoint.rootHash,
-          note: checkpoint.note,
-          created_at: recordedAt,
-        });
-      } else {
-        checkpoint = {
-          origin: ctx.origin,
-          treeSize: latest.tree_size,
-          rootHash: latest.root_hash,
-          note: latest.note,
-        };
-      }
-    }
+    const checkpoint =
+      (opts.checkpoint ?? true) && appended.size > 0
+        ? await checkpointOf(ctx, tx, signer, appended, recordedAt)
+        : null;
     return { entries: results, treeSize: appended.size, checkpoint };
   });
+}
+
+/** Taken under the lock and never before the previous entry's, so recording times only grow. */
+async function nextRecordedAt(ctx: LedgerContext, tx: LedgerWriter, size: number): Promise<string> {
+  let recordedAt = ctx.now().toISOString();
+  if (size > 0) {
+    const [last] = await tx.entries(size - 1, size);
+    if (last && last.recorded_at > recordedAt) recordedAt = last.recorded_at;
+  }
+  return recordedAt;
+}
+
+/**
+ * Each prepared entry's seq: the existing entry's when its statement is already recorded (or
+ * earlier in this batch), else the next free one. Returns the entries to append and every result.
+ */
+async function assignSeqs(
+  tx: LedgerWriter,
+  prepared: PreparedEntry[],
+  size: number,
+): Promise<{ fresh: PreparedEntry[]; results: RecordedEntry[] }> {
+  const existing = new Map<string, number>();
+  for (const row of await tx.entriesByPayloadDigest(prepared.map((p) => p.payloadDigest))) {
+    const hex = row.payload_sha256.toString('hex');
+    if (!existing.has(hex)) existing.set(hex, row.seq);
+  }
+  const fresh: PreparedEntry[] = [];
+  const results: RecordedEntry[] = [];
+  for (const p of prepared) {
+    const hex = p.payloadDigest.toString('hex');
+    const dup = existing.get(hex);
+    const seq = dup ?? size + fresh.length;
+    if (dup === undefined) {
+      existing.set(hex, seq);
+      fresh.push(p);
+    }
+    results.push({
+      seq,
+      leafHash: p.leafHash.toString('hex'),
+      payloadDigest: hex,
+      predicateType: p.predicateType,
+      duplicate: dup !== undefined,
+      blobs: p.blobs.map((b) => b.ref),
+    });
+  }
+  return { fresh, results };
+}
+
+/** The new entries' blobs, rows, payloads, summaries, blob references and stored hashes. */
+async function insertFresh(
+  ctx: LedgerContext,
+  tx: LedgerWriter,
+  fresh: PreparedEntry[],
+  size: number,
+  recordedAt: string,
+  nodes: ReturnType<typeof appendLeaves>['nodes'],
+): Promise<void> {
+  await ctx.blobStore.put(
+    fresh.flatMap((p) => p.blobs),
+    tx,
+  );
+  await tx.insertEntries(
+    fresh.map((p, i) => ({
+      seq: size + i,
+      leaf_hash: p.leafHash,
+      payload_sha256: p.payloadDigest,
+      predicate_type: p.predicateType,
+      recorded_at: recordedAt,
+    })),
+  );
+  await tx.insertPayloads(fresh.map((p, i) => ({ seq: size + i, envelope: p.envelope })));
+  if (ctx.summarizer)
+    await tx.insertSummaries(await sealSummaries(ctx, summaryRows(ctx.summarizer, fresh, size, recordedAt)));
+  const refs = fresh.flatMap((p, i) => {
+    const digests = new Map(p.blobs.map((b) => [b.ref.digest.sha256, b.digest]));
+    return [...digests.values()].map((digest) => ({ seq: size + i, digest }));
+  });
+  if (refs.length) await tx.insertBlobRefs(refs);
+  if (nodes.length) await tx.insertHashes(nodes);
+}
+
+/** A new signed checkpoint for the appended tree, or the stored one when it already covers that size. */
+async function checkpointOf(
+  ctx: LedgerContext,
+  tx: LedgerWriter,
+  signer: Signer,
+  appended: { size: number; root: Buffer },
+  recordedAt: string,
+): Promise<Checkpoint> {
+  const latest = await tx.latestCheckpoint();
+  if (latest && latest.tree_size === appended.size) {
+    return { origin: ctx.origin, treeSize: latest.tree_size, rootHash: latest.root_hash, note: latest.note };
+  }
+  const checkpoint = await signCheckpoint(ctx.origin, appended.size, appended.root, signer);
+  await tx.insertCheckpoint({
+    tree_size: checkpoint.treeSize,
+    root_hash: checkpoint.rootHash,
+    note: checkpoint.note,
+    created_at: recordedAt,
+  });
+  return checkpoint;
 }
 
 /** The statement of a stored entry, after checking its envelope against the leaf hash. */
