@@ -62,10 +62,32 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
 export async function createClient(opts: ClientOptions): Promise<GithubClient> {
   const stats: ClientStats = { requests: 0, notModified: 0, rateLimitRemaining: null, scopes: null };
   const cache = loadCache(opts.cacheFile);
-  let dirty = false;
+  const state = { dirty: false };
+  const common = octokitOptions(opts, countingFetch(stats));
+  const octokit = await authenticatedOctokit(opts, common);
+  answerFromEtagCache(octokit, cache, () => (state.dirty = true));
 
-  // Counts every HTTP request actually sent (retries included) and reads the budget left.
-  const countingFetch = async (url: string | URL | Request, init?: RequestInit) => {
+  const base = common.baseUrl;
+  return {
+    octokit,
+    stats,
+    graphqlUrl: /\/api\/v3$/.test(base) ? base.replace(/\/api\/v3$/, '/api/graphql') : `${base}/graphql`,
+    save() {
+      if (!opts.cacheFile || !state.dirty) return;
+      // Response bodies of a private organisation: owner-only (0600 in a 0700 .greenlight/), and
+      // through the one redaction path like every other byte greenlight stores.
+      const tmp = `${opts.cacheFile}.${process.pid}.tmp`;
+      const entries = redactJson(Object.fromEntries(cache));
+      writePrivateFile(tmp, JSON.stringify({ version: 1, entries }));
+      renameSync(tmp, opts.cacheFile);
+      state.dirty = false;
+    },
+  };
+}
+
+/** A fetch that counts every HTTP request actually sent (retries included) and reads the budget left. */
+function countingFetch(stats: ClientStats) {
+  return async (url: string | URL | Request, init?: RequestInit) => {
     stats.requests++;
     const res = await fetch(url, init);
     const left = res.headers.get('x-ratelimit-remaining');
@@ -80,17 +102,20 @@ export async function createClient(opts: ClientOptions): Promise<GithubClient> {
     if (res.status === 304) stats.notModified++;
     return res;
   };
+}
 
+/** The Octokit options every client shares: base URL, quiet logs, retries and rate limiting. */
+function octokitOptions(opts: ClientOptions, fetch: ReturnType<typeof countingFetch>) {
   const limits = {
     global: new Bottleneck.Group({ maxConcurrent: opts.concurrency, minTime: 0 }),
     // GraphQL requests go through the plugin's "write" limiter; ours are read-only queries.
     write: new Bottleneck.Group({ maxConcurrent: Math.min(4, opts.concurrency), minTime: 0 }),
   };
-  const common = {
+  return {
     baseUrl: opts.apiUrl.replace(/\/$/, ''),
     userAgent: 'greenlight',
     log: silent,
-    request: { fetch: countingFetch },
+    request: { fetch },
     retry: { retryAfterBaseValue: opts.retryBaseMs },
     throttle: {
       ...limits,
@@ -102,22 +127,28 @@ export async function createClient(opts: ClientOptions): Promise<GithubClient> {
         retryCount < 2 && after <= 120,
     },
   };
+}
 
-  let octokit: Client;
+/** An Octokit authenticated as the GitHub App's installation, or with the token (masked everywhere). */
+async function authenticatedOctokit(
+  opts: ClientOptions,
+  common: ReturnType<typeof octokitOptions>,
+): Promise<Client> {
   if (opts.app) {
     const installationId = opts.app.installationId ?? (await findInstallation(common, opts.app, opts.org));
-    octokit = new GreenlightOctokit({
+    return new GreenlightOctokit({
       ...common,
       authStrategy: createAppAuth,
       auth: { appId: opts.app.appId, privateKey: opts.app.privateKey, installationId },
     });
-  } else {
-    // The token is masked wherever it shows up (an error body that echoes it), however it was given.
-    registerSecret(opts.token);
-    octokit = new GreenlightOctokit({ ...common, ...(opts.token ? { auth: opts.token } : {}) });
   }
+  // The token is masked wherever it shows up (an error body that echoes it), however it was given.
+  registerSecret(opts.token);
+  return new GreenlightOctokit({ ...common, ...(opts.token ? { auth: opts.token } : {}) });
+}
 
-  // Conditional requests: send the stored ETag; a 304 answers with the stored body.
+/** Conditional requests: send the stored ETag; a 304 answers with the stored body. */
+function answerFromEtagCache(octokit: Client, cache: Map<string, CacheEntry>, stored: () => void): void {
   octokit.hook.wrap('request', async (request, options) => {
     if ((options.method ?? 'GET') !== 'GET') return request(options);
     const key = octokit.request.endpoint.parse(options).url;
@@ -130,7 +161,7 @@ export async function createClient(opts: ClientOptions): Promise<GithubClient> {
         const entry: CacheEntry = { etag, data: res.data };
         if (res.headers.link) entry.link = res.headers.link;
         cache.set(key, entry);
-        dirty = true;
+        stored();
       }
       return res;
     } catch (err) {
@@ -144,23 +175,6 @@ export async function createClient(opts: ClientOptions): Promise<GithubClient> {
       throw err;
     }
   });
-
-  const base = common.baseUrl;
-  return {
-    octokit,
-    stats,
-    graphqlUrl: /\/api\/v3$/.test(base) ? base.replace(/\/api\/v3$/, '/api/graphql') : `${base}/graphql`,
-    save() {
-      if (!opts.cacheFile || !dirty) return;
-      // Response bodies of a private organisation: owner-only (0600 in a 0700 .greenlight/), and
-      // through the one redaction path like every other byte greenlight stores.
-      const tmp = `${opts.cacheFile}.${process.pid}.tmp`;
-      const entries = redactJson(Object.fromEntries(cache));
-      writePrivateFile(tmp, JSON.stringify({ version: 1, entries }));
-      renameSync(tmp, opts.cacheFile);
-      dirty = false;
-    },
-  };
 }
 
 function loadCache(file: string | null): Map<string, CacheEntry> {
