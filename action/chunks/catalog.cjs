@@ -676,6 +676,9 @@ const CHECKS = [
 // src/catalog/index.ts
 const checkById = new Map(CHECKS.map((c) => [c.id, c]));
 const controlById = new Map(CONTROLS.map((c) => [c.id, c]));
+function catalogCheck(id) {
+	return checkById.get(id);
+}
 const SEVERITY_RANK = {
 	critical: 4,
 	high: 3,
@@ -699,5 +702,11 @@ Object.defineProperty(exports, "SEVERITY_RANK", {
   enumerable: true,
   get: function () {
     return SEVERITY_RANK;
+  }
+});
+Object.defineProperty(exports, "catalogCheck", {
+  enumerable: true,
+  get: function () {
+    return catalogCheck;
   }
 });

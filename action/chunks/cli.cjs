@@ -3055,7 +3055,7 @@ function registerLedgerCommands(program, run) {
 }
 async function open(flags, opts = {}) {
 	const { loadConfig } = await Promise.resolve().then(() => require("./config.cjs")).then((n) => n.config_exports);
-	const { openLedger, ledgerOptionsFromConfig, parsePublicKey } = await Promise.resolve().then(() => require("./ledger.cjs"));
+	const { openLedger, ledgerOptionsFromConfig, parsePublicKey } = await Promise.resolve().then(() => require("./ledger2.cjs"));
 	const root = node_path.default.resolve(flags.repo);
 	const { config } = loadConfig(root, flags.config);
 	const trustedKeys = opts.keys?.map((file) => {
@@ -3188,7 +3188,7 @@ async function consistency(flags) {
 		const to = sizeArg(flags.to, "--to");
 		let held = null;
 		if (flags.checkpoint) {
-			const { openCheckpoint, loadTrustedKeys } = await Promise.resolve().then(() => require("./ledger.cjs"));
+			const { openCheckpoint, loadTrustedKeys } = await Promise.resolve().then(() => require("./ledger2.cjs"));
 			if (!(0, node_fs.existsSync)(flags.checkpoint)) throw new require_errors.UsageError(`${flags.checkpoint}: file not found`);
 			const keys = loadTrustedKeys(node_path.default.resolve(flags.repo));
 			held = openCheckpoint((0, node_fs.readFileSync)(flags.checkpoint, "utf8"), ledger.origin, keys, flags.checkpoint);
@@ -3382,7 +3382,7 @@ async function main(argv) {
 		"table",
 		"json",
 		"csv"
-	]).default("table")).option("-o, --out <file>", "write to FILE instead of stdout").option("--env <names...>", "production environments (default: production prod)").action(run(() => Promise.resolve().then(() => require("./changes2.cjs")).then((n) => n.changes_exports)));
+	]).default("table")).option("-o, --out <file>", "write to FILE instead of stdout").option("--env <names...>", "production environments (default: production prod)").action(run(() => Promise.resolve().then(() => require("./changes.cjs")).then((n) => n.changes_exports)));
 	windowed(program.command("sample").description("Draw a reproducible sample of changes and export its evidence")).requiredOption("--size <n>", "sample size (25, 40, 60 or any number)").requiredOption("--seed <seed>", "seed: the same seed and population give the same sample").option("-o, --out <dir>", "folder for sample.csv and the evidence of each sampled change").action(run(() => Promise.resolve().then(() => require("./sample.cjs"))));
 	program.command("gate").description("CI gate: on a pull request, scans and tests; on a deploy, every shipped commit traceable").option("--repo <path>", "repository working tree", ".").option("-c, --config <file>", "config file").addOption(new Option("--context <context>", "what to gate").choices([
 		"auto",

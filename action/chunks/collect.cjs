@@ -3767,8 +3767,31 @@ async function createClient(opts) {
 		scopes: null
 	};
 	const cache = loadCache(opts.cacheFile);
-	let dirty = false;
-	const countingFetch = async (url, init) => {
+	const state = { dirty: false };
+	const common = octokitOptions(opts, countingFetch(stats));
+	const octokit = await authenticatedOctokit(opts, common);
+	answerFromEtagCache(octokit, cache, () => state.dirty = true);
+	const base = common.baseUrl;
+	return {
+		octokit,
+		stats,
+		graphqlUrl: /\/api\/v3$/.test(base) ? base.replace(/\/api\/v3$/, "/api/graphql") : `${base}/graphql`,
+		save() {
+			if (!opts.cacheFile || !state.dirty) return;
+			const tmp = `${opts.cacheFile}.${process.pid}.tmp`;
+			const entries = require_redact.redactJson(Object.fromEntries(cache));
+			require_private_files.writePrivateFile(tmp, JSON.stringify({
+				version: 1,
+				entries
+			}));
+			(0, node_fs.renameSync)(tmp, opts.cacheFile);
+			state.dirty = false;
+		}
+	};
+}
+/** A fetch that counts every HTTP request actually sent (retries included) and reads the budget left. */
+function countingFetch(stats) {
+	return async (url, init) => {
 		stats.requests++;
 		const res = await fetch(url, init);
 		const left = res.headers.get("x-ratelimit-remaining");
@@ -3778,6 +3801,9 @@ async function createClient(opts) {
 		if (res.status === 304) stats.notModified++;
 		return res;
 	};
+}
+/** The Octokit options every client shares: base URL, quiet logs, retries and rate limiting. */
+function octokitOptions(opts, fetch) {
 	const limits = {
 		global: new bottleneck.default.Group({
 			maxConcurrent: opts.concurrency,
@@ -3788,11 +3814,11 @@ async function createClient(opts) {
 			minTime: 0
 		})
 	};
-	const common = {
+	return {
 		baseUrl: opts.apiUrl.replace(/\/$/, ""),
 		userAgent: "greenlight",
 		log: silent,
-		request: { fetch: countingFetch },
+		request: { fetch },
 		retry: { retryAfterBaseValue: opts.retryBaseMs },
 		throttle: {
 			...limits,
@@ -3802,10 +3828,12 @@ async function createClient(opts) {
 			onRateLimit: (after, _o, _k, retryCount) => retryCount < 2 && after <= 120
 		}
 	};
-	let octokit;
+}
+/** An Octokit authenticated as the GitHub App's installation, or with the token (masked everywhere). */
+async function authenticatedOctokit(opts, common) {
 	if (opts.app) {
 		const installationId = opts.app.installationId ?? await findInstallation(common, opts.app, opts.org);
-		octokit = new GreenlightOctokit({
+		return new GreenlightOctokit({
 			...common,
 			authStrategy: createAppAuth,
 			auth: {
@@ -3814,13 +3842,15 @@ async function createClient(opts) {
 				installationId
 			}
 		});
-	} else {
-		require_redact.registerSecret(opts.token);
-		octokit = new GreenlightOctokit({
-			...common,
-			...opts.token ? { auth: opts.token } : {}
-		});
 	}
+	require_redact.registerSecret(opts.token);
+	return new GreenlightOctokit({
+		...common,
+		...opts.token ? { auth: opts.token } : {}
+	});
+}
+/** Conditional requests: send the stored ETag; a 304 answers with the stored body. */
+function answerFromEtagCache(octokit, cache, stored) {
 	octokit.hook.wrap("request", async (request, options) => {
 		if ((options.method ?? "GET") !== "GET") return request(options);
 		const key = octokit.request.endpoint.parse(options).url;
@@ -3839,7 +3869,7 @@ async function createClient(opts) {
 				};
 				if (res.headers.link) entry.link = res.headers.link;
 				cache.set(key, entry);
-				dirty = true;
+				stored();
 			}
 			return res;
 		} catch (err) {
@@ -3856,23 +3886,6 @@ async function createClient(opts) {
 			throw err;
 		}
 	});
-	const base = common.baseUrl;
-	return {
-		octokit,
-		stats,
-		graphqlUrl: /\/api\/v3$/.test(base) ? base.replace(/\/api\/v3$/, "/api/graphql") : `${base}/graphql`,
-		save() {
-			if (!opts.cacheFile || !dirty) return;
-			const tmp = `${opts.cacheFile}.${process.pid}.tmp`;
-			const entries = require_redact.redactJson(Object.fromEntries(cache));
-			require_private_files.writePrivateFile(tmp, JSON.stringify({
-				version: 1,
-				entries
-			}));
-			(0, node_fs.renameSync)(tmp, opts.cacheFile);
-			dirty = false;
-		}
-	};
 }
 function loadCache(file) {
 	if (!file) return /* @__PURE__ */ new Map();
@@ -4675,6 +4688,59 @@ async function collectGithubFacts(opts) {
 	const apiUrl = (opts.apiUrl ?? "https://api.github.com").replace(/\/$/, "");
 	const concurrency = Math.max(1, opts.concurrency ?? 8);
 	const client = await connect(opts, org, apiUrl, concurrency);
+	const api = githubReaders(client);
+	const progress = progressReporter(opts, client);
+	const orgRaw = await api.read("GET /orgs/{org}", orgSchema, api.get("GET /orgs/{org}", { org }));
+	api.throwOnAuthFailure();
+	const orgData = await readOrganisation(api, client, org, opts);
+	const repos = await listRepositories(api, org, onlyRepo, opts, apiUrl);
+	progress.total = repos.length;
+	progress.report();
+	const live = repos.filter((r) => !r.archived);
+	const orgWorkflow = workflowTokenPermissions(orgData.workflowPerms);
+	const finished = await readLiveRepositories(api, client, live, {
+		org,
+		onlyRepo,
+		opts,
+		concurrency,
+		progress,
+		outside: orgData.outside,
+		repoCtx: {
+			releaseBranches: opts.releaseBranches ?? [],
+			orgWorkflow,
+			orgRuleset: orgRulesetReader(api, org),
+			teamName: teamNamer(orgData.teams)
+		}
+	});
+	api.throwOnAuthFailure();
+	const archived = repos.filter((r) => r.archived).map((r) => archivedRepo(r));
+	client.save();
+	return {
+		apiUrl,
+		org,
+		scope: onlyRepo ? {
+			kind: "repository",
+			repository: `${org}/${onlyRepo}`
+		} : { kind: "organization" },
+		auth: {
+			kind: opts.app ? "app" : "token",
+			scopes: client.stats.scopes
+		},
+		window: {
+			since: opts.since?.toISOString() ?? null,
+			until: opts.until.toISOString()
+		},
+		...organisationFacts(orgRaw, orgData, orgWorkflow, finished),
+		repositories: [...finished, ...archived],
+		stats: {
+			requests: client.stats.requests,
+			notModified: client.stats.notModified,
+			rateLimitRemaining: client.stats.rateLimitRemaining
+		}
+	};
+}
+/** How every endpoint is read: one request, or a paginated list; each parsed against its schema. */
+function githubReaders(client) {
 	const ok = client.octokit;
 	let authFailure = null;
 	let readSomething = false;
@@ -4709,18 +4775,32 @@ async function collectGithubFacts(opts) {
 		} : items;
 	};
 	const get = (route, params) => async () => (await ok.request(route, params)).data;
+	return {
+		read,
+		page,
+		get,
+		throwOnAuthFailure: () => {
+			if (authFailure) throw new require_errors.SourceError(authFailure);
+		},
+		readSomething: () => readSomething
+	};
+}
+function progressReporter(opts, client) {
 	const progress = {
 		done: 0,
-		total: 0
+		total: 0,
+		report: () => opts.progress?.({
+			repositoriesDone: progress.done,
+			repositoriesTotal: progress.total,
+			requests: client.stats.requests,
+			rateLimitRemaining: client.stats.rateLimitRemaining
+		})
 	};
-	const report = () => opts.progress?.({
-		repositoriesDone: progress.done,
-		repositoriesTotal: progress.total,
-		requests: client.stats.requests,
-		rateLimitRemaining: client.stats.rateLimitRemaining
-	});
-	const orgRaw = await read("GET /orgs/{org}", orgSchema, get("GET /orgs/{org}", { org }));
-	if (authFailure) throw new require_errors.SourceError(authFailure);
+	return progress;
+}
+/** The organisation's members, settings, Actions policy, secrets, runners, hooks, teams and audit log. */
+async function readOrganisation(api, client, org, opts) {
+	const { read, page, get } = api;
 	const [members, owners, members2fa, outside, outside2fa, actions, workflowPerms, orgSecrets, runnerGroups, runners, orgHooks, teams, saml] = await Promise.all([
 		read("GET /orgs/{org}/members", usersSchema, page("GET /orgs/{org}/members", { org })),
 		read("GET /orgs/{org}/members", usersSchema, page("GET /orgs/{org}/members", {
@@ -4745,8 +4825,27 @@ async function collectGithubFacts(opts) {
 		read("GET /orgs/{org}/teams", teamsSchema, page("GET /orgs/{org}/teams", { org })),
 		readSaml(client, org)
 	]);
-	const selected = !require_facts.isUnavailable(actions) && actions.allowed_actions === "selected" ? await read("GET /orgs/{org}/actions/permissions/selected-actions", selectedActionsSchema, get("GET /orgs/{org}/actions/permissions/selected-actions", { org })) : null;
-	const auditLog = await readAuditLog(read, page, org, opts);
+	return {
+		members,
+		owners,
+		members2fa,
+		outside,
+		outside2fa,
+		actions,
+		selected: !require_facts.isUnavailable(actions) && actions.allowed_actions === "selected" ? await read("GET /orgs/{org}/actions/permissions/selected-actions", selectedActionsSchema, get("GET /orgs/{org}/actions/permissions/selected-actions", { org })) : null,
+		workflowPerms,
+		orgSecrets,
+		runnerGroups,
+		runners,
+		orgHooks,
+		teams,
+		saml,
+		auditLog: await readAuditLog(read, page, org, opts)
+	};
+}
+/** The repositories in scope: the one named, or the organisation's (at most `maxRepositories`). */
+async function listRepositories(api, org, onlyRepo, opts, apiUrl) {
+	const { read, page, get } = api;
 	const repoList = onlyRepo ? await read("GET /repos/{owner}/{repo}", repoSchema, get("GET /repos/{owner}/{repo}", {
 		owner: org,
 		repo: onlyRepo
@@ -4754,26 +4853,39 @@ async function collectGithubFacts(opts) {
 		org,
 		type: "all"
 	}));
-	if (authFailure) throw new require_errors.SourceError(authFailure);
-	if (require_facts.isUnavailable(repoList) && !readSomething) throw new require_errors.SourceError(`GitHub ${apiUrl}: nothing could be read for ${opts.target}: ${repoList.reason}`);
-	const repos = require_facts.isUnavailable(repoList) ? [] : repoList.slice(0, opts.maxRepositories ?? repoList.length);
-	progress.total = repos.length;
-	report();
-	const outsideSet = new Set(require_facts.isUnavailable(outside) ? [] : outside.map((u) => u.login));
-	const live = repos.filter((r) => !r.archived);
-	const teamNames = new Map(require_facts.isUnavailable(teams) ? [] : teams.map((t) => [t.id, t.slug]));
-	const orgRulesetDetails = /* @__PURE__ */ new Map();
-	const orgRuleset = (id) => {
-		if (!orgRulesetDetails.has(id)) orgRulesetDetails.set(id, read("GET /orgs/{org}/rulesets/{ruleset_id}", rulesetDetailSchema, get("GET /orgs/{org}/rulesets/{ruleset_id}", {
+	api.throwOnAuthFailure();
+	if (require_facts.isUnavailable(repoList) && !api.readSomething()) throw new require_errors.SourceError(`GitHub ${apiUrl}: nothing could be read for ${opts.target}: ${repoList.reason}`);
+	return require_facts.isUnavailable(repoList) ? [] : repoList.slice(0, opts.maxRepositories ?? repoList.length);
+}
+/** Organisation rulesets, each read once however many repositories it applies to. */
+function orgRulesetReader(api, org) {
+	const details = /* @__PURE__ */ new Map();
+	return (id) => {
+		if (!details.has(id)) details.set(id, api.read("GET /orgs/{org}/rulesets/{ruleset_id}", rulesetDetailSchema, api.get("GET /orgs/{org}/rulesets/{ruleset_id}", {
 			org,
 			ruleset_id: id
 		})));
-		return orgRulesetDetails.get(id);
+		return details.get(id);
 	};
-	const orgWorkflow = require_facts.isUnavailable(workflowPerms) ? workflowPerms : {
+}
+function teamNamer(teams) {
+	const teamNames = new Map(require_facts.isUnavailable(teams) ? [] : teams.map((t) => [t.id, t.slug]));
+	return (id) => teamNames.get(id);
+}
+function workflowTokenPermissions(workflowPerms) {
+	return require_facts.isUnavailable(workflowPerms) ? workflowPerms : {
 		defaultWorkflowPermissions: workflowPerms.default_workflow_permissions,
 		canApprovePullRequestReviews: workflowPerms.can_approve_pull_request_reviews
 	};
+}
+/**
+* The repositories that are not archived: GraphQL (branches, history, collaborators), alerts and
+* the REST reads of each, in parallel; then the reads that only some repositories need, decided
+* by that first pass.
+*/
+async function readLiveRepositories(api, client, live, { org, onlyRepo, opts, concurrency, progress, outside, repoCtx }) {
+	const { read, page, get } = api;
+	const outsideSet = new Set(require_facts.isUnavailable(outside) ? [] : outside.map((u) => u.login));
 	const graphPromise = readRepositoriesGraph(client, live.map((r) => ({
 		owner: org,
 		name: r.name,
@@ -4783,55 +4895,36 @@ async function collectGithubFacts(opts) {
 		until: opts.until,
 		batchSize: Math.max(1, opts.graphqlBatch ?? 10),
 		isOutside: (l) => outsideSet.has(l),
-		onBatch: report
+		onBatch: progress.report
 	});
 	const alertsPromise = readAlerts(read, page, org, onlyRepo);
-	const repoCtx = {
-		releaseBranches: opts.releaseBranches ?? [],
-		orgWorkflow,
-		orgRuleset,
-		teamName: (id) => teamNames.get(id)
-	};
 	const perRepo = await pool(live, concurrency, (r) => readRepoRest(read, page, get, org, r, repoCtx));
 	const [graph, alerts] = await Promise.all([graphPromise, alertsPromise]);
-	const finished = await pool(live, concurrency, async (r, i) => {
+	return pool(live, concurrency, async (r, i) => {
 		const rest = perRepo[i];
 		const g = graph.get(r.full_name);
 		const repo = await assembleRepo(read, page, get, org, r, rest, g, alerts, repoCtx);
 		progress.done++;
-		report();
+		progress.report();
 		return repo;
 	});
-	if (authFailure) throw new require_errors.SourceError(authFailure);
-	const archived = repos.filter((r) => r.archived).map((r) => archivedRepo(r));
-	client.save();
+}
+/** The organisation-level facts, from what was read (outside collaborators' repositories from the repositories read). */
+function organisationFacts(orgRaw, d, orgWorkflow, finished) {
+	const { runners, selected } = d;
 	return {
-		apiUrl,
-		org,
-		scope: onlyRepo ? {
-			kind: "repository",
-			repository: `${org}/${onlyRepo}`
-		} : { kind: "organization" },
-		auth: {
-			kind: opts.app ? "app" : "token",
-			scopes: client.stats.scopes
-		},
-		window: {
-			since: opts.since?.toISOString() ?? null,
-			until: opts.until.toISOString()
-		},
-		settings: orgSettings(orgRaw, saml),
-		members: mergeMembers(members, owners),
-		membersWithout2fa: mapMaybe(members2fa, (xs) => xs.map((x) => x.login)),
-		outsideCollaborators: mapMaybe(outside, (xs) => xs.map((x) => ({
+		settings: orgSettings(orgRaw, d.saml),
+		members: mergeMembers(d.members, d.owners),
+		membersWithout2fa: mapMaybe(d.members2fa, (xs) => xs.map((x) => x.login)),
+		outsideCollaborators: mapMaybe(d.outside, (xs) => xs.map((x) => ({
 			login: x.login,
 			repositories: finished.flatMap((r) => require_facts.isUnavailable(r.collaborators) ? [] : r.collaborators.filter((c) => c.login === x.login).map((c) => ({
 				repository: r.fullName,
 				permission: c.permission
 			})))
 		}))),
-		outsideCollaboratorsWithout2fa: mapMaybe(outside2fa, (xs) => xs.map((x) => x.login)),
-		actions: mapMaybe(actions, (a) => ({
+		outsideCollaboratorsWithout2fa: mapMaybe(d.outside2fa, (xs) => xs.map((x) => x.login)),
+		actions: mapMaybe(d.actions, (a) => ({
 			enabledRepositories: a.enabled_repositories,
 			allowedActions: a.enabled_repositories === "none" ? null : a.allowed_actions ?? "all",
 			selected: selected === null ? null : mapMaybe(selected, (s) => ({
@@ -4842,14 +4935,14 @@ async function collectGithubFacts(opts) {
 			shaPinningRequired: a.sha_pinning_required ?? null
 		})),
 		workflowPermissions: orgWorkflow,
-		secrets: mapMaybe(orgSecrets, (s) => s.secrets.map((x) => ({
+		secrets: mapMaybe(d.orgSecrets, (s) => s.secrets.map((x) => ({
 			name: x.name,
 			scope: "organization",
 			visibility: x.visibility ?? "all",
 			createdAt: x.created_at,
 			updatedAt: x.updated_at
 		}))),
-		runnerGroups: mapMaybe(runnerGroups, (g) => g.runner_groups.map((x) => ({
+		runnerGroups: mapMaybe(d.runnerGroups, (g) => g.runner_groups.map((x) => ({
 			id: x.id,
 			name: x.name,
 			visibility: x.visibility,
@@ -4858,14 +4951,8 @@ async function collectGithubFacts(opts) {
 			restrictedToWorkflows: x.restricted_to_workflows ?? false,
 			runners: require_facts.isUnavailable(runners) ? 0 : runners.runners.filter((r) => r.runner_group_id === x.id).length
 		}))),
-		webhooks: mapMaybe(orgHooks, (hs) => hs.map((h) => webhook(h, "organization"))),
-		auditLog,
-		repositories: [...finished, ...archived],
-		stats: {
-			requests: client.stats.requests,
-			notModified: client.stats.notModified,
-			rateLimitRemaining: client.stats.rateLimitRemaining
-		}
+		webhooks: mapMaybe(d.orgHooks, (hs) => hs.map((h) => webhook(h, "organization"))),
+		auditLog: d.auditLog
 	};
 }
 async function connect(opts, org, apiUrl, concurrency) {
@@ -5165,43 +5252,9 @@ async function assembleRepo(read, page, get, owner, r, rest, g, alerts, ctx) {
 	})));
 	const envs = require_facts.isUnavailable(g.environmentCount) ? await readEnvironments(read, page, p) : g.environmentCount > 0 ? await readEnvironments(read, page, p) : [];
 	const def = branches[0]?.protection;
-	const codeownersErrors = def !== void 0 && !require_facts.isUnavailable(def) && def.effective.requireCodeOwnerReview ? mapMaybe(await read("GET /repos/{owner}/{repo}/codeowners/errors", codeownersErrorsSchema, get("GET /repos/{owner}/{repo}/codeowners/errors", p)), (x) => x.errors.map((e) => ({
-		path: e.path,
-		line: e.line,
-		kind: e.kind,
-		message: e.message
-	}))) : null;
-	const sa = r.security_and_analysis;
-	const securityAndAnalysis = sa ? {
-		advancedSecurity: onOff(sa.advanced_security?.status),
-		secretScanning: onOff(sa.secret_scanning?.status),
-		pushProtection: onOff(sa.secret_scanning_push_protection?.status),
-		dependabotSecurityUpdates: onOff(sa.dependabot_security_updates?.status)
-	} : require_facts.unavailable(`GET /orgs/{org}/repos does not show security_and_analysis to this token: needs admin on ${r.full_name}`);
-	const alertsFor = (tool, enabled, label) => {
-		const all = alerts[tool];
-		if (require_facts.isUnavailable(all)) return all;
-		if (require_facts.isUnavailable(enabled)) return enabled;
-		if (!enabled) return require_facts.unavailable(`${label} is not enabled on ${r.full_name}`);
-		return all.get(r.full_name) ?? [];
-	};
-	const csAlerts = alerts["code-scanning"];
-	const hasCsAlerts = !require_facts.isUnavailable(csAlerts) && (csAlerts.get(r.full_name)?.length ?? 0) > 0;
-	const csCheck = !require_facts.isUnavailable(g.pullRequests) && g.pullRequests.some((pr) => pr.checks.some((c) => /codeql|code scanning/i.test(c.name)));
-	let codeScanning;
-	if (hasCsAlerts) codeScanning = {
-		enabled: true,
-		evidence: "code scanning alerts exist"
-	};
-	else if (csCheck) codeScanning = {
-		enabled: true,
-		evidence: "a code scanning check ran on merged pull requests"
-	};
-	else codeScanning = mapMaybe(await read("GET /repos/{owner}/{repo}/code-scanning/default-setup", defaultSetupSchema, get("GET /repos/{owner}/{repo}/code-scanning/default-setup", p)), (s) => ({
-		enabled: s.state === "configured",
-		evidence: s.state === "configured" ? "code scanning default setup is configured" : "no code scanning alerts, checks or default setup"
-	}));
-	const secretScanningOn = require_facts.isUnavailable(securityAndAnalysis) ? securityAndAnalysis : securityAndAnalysis.secretScanning === true;
+	const codeownersErrors = def !== void 0 && !require_facts.isUnavailable(def) && def.effective.requireCodeOwnerReview ? await readCodeownersErrors(read, get, p) : null;
+	const securityAndAnalysis = securityAndAnalysisOf(r);
+	const codeScanning = await readCodeScanning(read, get, p, r, g, alerts);
 	return {
 		fullName: r.full_name,
 		name: r.name,
@@ -5220,14 +5273,62 @@ async function assembleRepo(read, page, get, owner, r, rest, g, alerts, ctx) {
 		securityAndAnalysis,
 		dependabotAlertsEnabled: g.dependabotAlertsEnabled,
 		codeScanning,
-		alerts: {
-			dependabot: alertsFor("dependabot", g.dependabotAlertsEnabled, "Dependabot alerts"),
-			"code-scanning": alertsFor("code-scanning", mapMaybe(codeScanning, (c) => c.enabled), "code scanning"),
-			"secret-scanning": alertsFor("secret-scanning", secretScanningOn, "secret scanning")
-		},
+		alerts: repositoryAlerts(r, alerts, g, securityAndAnalysis, codeScanning),
 		codeownersErrors,
 		pullRequests: g.pullRequests,
 		deployments: g.deployments
+	};
+}
+/** CODEOWNERS errors, read when the default branch requires code-owner review. */
+async function readCodeownersErrors(read, get, p) {
+	return mapMaybe(await read("GET /repos/{owner}/{repo}/codeowners/errors", codeownersErrorsSchema, get("GET /repos/{owner}/{repo}/codeowners/errors", p)), (x) => x.errors.map((e) => ({
+		path: e.path,
+		line: e.line,
+		kind: e.kind,
+		message: e.message
+	})));
+}
+function securityAndAnalysisOf(r) {
+	const sa = r.security_and_analysis;
+	return sa ? {
+		advancedSecurity: onOff(sa.advanced_security?.status),
+		secretScanning: onOff(sa.secret_scanning?.status),
+		pushProtection: onOff(sa.secret_scanning_push_protection?.status),
+		dependabotSecurityUpdates: onOff(sa.dependabot_security_updates?.status)
+	} : require_facts.unavailable(`GET /orgs/{org}/repos does not show security_and_analysis to this token: needs admin on ${r.full_name}`);
+}
+/** Code scanning: alerts or a code-scanning check show it runs; otherwise ask the default setup. */
+async function readCodeScanning(read, get, p, r, g, alerts) {
+	const csAlerts = alerts["code-scanning"];
+	const hasCsAlerts = !require_facts.isUnavailable(csAlerts) && (csAlerts.get(r.full_name)?.length ?? 0) > 0;
+	const csCheck = !require_facts.isUnavailable(g.pullRequests) && g.pullRequests.some((pr) => pr.checks.some((c) => /codeql|code scanning/i.test(c.name)));
+	if (hasCsAlerts) return {
+		enabled: true,
+		evidence: "code scanning alerts exist"
+	};
+	if (csCheck) return {
+		enabled: true,
+		evidence: "a code scanning check ran on merged pull requests"
+	};
+	return mapMaybe(await read("GET /repos/{owner}/{repo}/code-scanning/default-setup", defaultSetupSchema, get("GET /repos/{owner}/{repo}/code-scanning/default-setup", p)), (s) => ({
+		enabled: s.state === "configured",
+		evidence: s.state === "configured" ? "code scanning default setup is configured" : "no code scanning alerts, checks or default setup"
+	}));
+}
+/** The repository's alerts of each tool, unavailable when the tool is not enabled (or not visible). */
+function repositoryAlerts(r, alerts, g, securityAndAnalysis, codeScanning) {
+	const alertsFor = (tool, enabled, label) => {
+		const all = alerts[tool];
+		if (require_facts.isUnavailable(all)) return all;
+		if (require_facts.isUnavailable(enabled)) return enabled;
+		if (!enabled) return require_facts.unavailable(`${label} is not enabled on ${r.full_name}`);
+		return all.get(r.full_name) ?? [];
+	};
+	const secretScanningOn = require_facts.isUnavailable(securityAndAnalysis) ? securityAndAnalysis : securityAndAnalysis.secretScanning === true;
+	return {
+		dependabot: alertsFor("dependabot", g.dependabotAlertsEnabled, "Dependabot alerts"),
+		"code-scanning": alertsFor("code-scanning", mapMaybe(codeScanning, (c) => c.enabled), "code scanning"),
+		"secret-scanning": alertsFor("secret-scanning", secretScanningOn, "secret scanning")
 	};
 }
 function onOff(s) {

@@ -2,7 +2,7 @@
 const require_errors = require("./errors.cjs");
 let node_child_process = require("node:child_process");
 
-// src/changes/unreachable.ts
+// src/evidence/unreachable.ts
 /**
 * Whether an error means the evidence store cannot be reached at all — the one case `--fail-open`
 * turns into a pass (`gate`) or a spooled recording (`record`). Everything else keeps its exit
@@ -72,7 +72,7 @@ function unreachable(err, depth) {
 	return cause !== void 0 && unreachable(cause, depth + 1);
 }
 
-// src/changes/commit.ts
+// src/evidence/commit.ts
 const FULL_SHA = /^[0-9a-f]{40}$/;
 /**
 * The full SHA of the commit evidence is about: `given` (a full or short SHA, a branch, a tag,

@@ -3,10 +3,10 @@ const require_rolldown_runtime = require("./rolldown-runtime.cjs");
 const require_errors = require("./errors.cjs");
 const require_version = require("./version.cjs");
 const require_schemas = require("./schemas.cjs");
-const require_linear_regex = require("./linear-regex.cjs");
+const require_scans = require("./scans.cjs");
 const require_facts = require("./facts.cjs");
+const require_linear_regex = require("./linear-regex.cjs");
 const require_population = require("./population.cjs");
-require("./changes.cjs");
 const require_config = require("./config.cjs");
 const require_criteria = require("./criteria.cjs");
 const require_catalog = require("./catalog.cjs");
@@ -159,9 +159,18 @@ const MATURITY = [
 ];
 
 // src/checks/define-check.ts
-/** Identity function that keeps `needs` and `options` typed for `evaluate`. */
-function defineCheck(def) {
-	return def;
+/**
+* Completes a check's spec with its catalog entry's severity and control, and keeps `needs` and
+* `options` typed for `evaluate`. A check whose id is not in the catalog cannot be defined.
+*/
+function defineCheck(spec) {
+	const entry = require_catalog.catalogCheck(spec.id);
+	if (!entry) throw new Error(`check ${spec.id} has no entry in the catalog (src/catalog/checks.ts)`);
+	return {
+		...spec,
+		severity: entry.severity,
+		controls: [entry.control]
+	};
 }
 function make(outcome, message, resource, extra = {}) {
 	const f = {
@@ -184,8 +193,6 @@ const errorResult = (message, resource, extra) => make("error", message, resourc
 var branch_protected_default = defineCheck({
 	id: "branch.protected",
 	title: "The default and release branches are protected by classic rules or rulesets",
-	severity: "high",
-	controls: ["CM-1"],
 	needs: ["github"],
 	remediation: "Protect the branch: add an active repository or organisation ruleset targeting it (Settings → Rules → Rulesets) or classic branch protection (Settings → Branches), requiring pull requests and blocking force pushes.",
 	evaluate({ github }) {
@@ -227,8 +234,6 @@ function requireBranchRule(github, rule, text) {
 var branch_pr_required_default = defineCheck({
 	id: "branch.pr-required",
 	title: "Changes to protected branches require a pull request",
-	severity: "high",
-	controls: ["CM-1"],
 	needs: ["github"],
 	remediation: "Require a pull request before merging: the \"Require a pull request before merging\" rule in a ruleset, or \"Require pull request reviews before merging\" in classic branch protection.",
 	evaluate({ github }) {
@@ -247,8 +252,6 @@ var branch_pr_required_default = defineCheck({
 var branch_no_bypass_default = defineCheck({
 	id: "branch.no-bypass",
 	title: "Protection applies to admins; only a break-glass team may bypass rulesets",
-	severity: "high",
-	controls: ["CM-1"],
 	needs: ["github"],
 	options: require_schemas.strictObject({ 
 	/** Team slugs, logins or app slugs allowed to bypass (a documented break-glass path). */
@@ -287,8 +290,6 @@ function describe$1(b) {
 var branch_no_force_push_default = defineCheck({
 	id: "branch.no-force-push",
 	title: "Force pushes and deletion of protected branches are blocked",
-	severity: "high",
-	controls: ["CM-1"],
 	needs: ["github"],
 	remediation: "Block force pushes and deletions: add the \"Block force pushes\" and \"Restrict deletions\" rules to the ruleset, or untick \"Allow force pushes\" and \"Allow deletions\" in classic branch protection.",
 	evaluate({ github }) {
@@ -311,8 +312,6 @@ var branch_no_force_push_default = defineCheck({
 var branch_approvals_required_default = defineCheck({
 	id: "branch.approvals-required",
 	title: "Pull requests need the configured number of approvals",
-	severity: "high",
-	controls: ["CM-2"],
 	needs: ["github"],
 	remediation: "Set \"Required approvals\" to at least thresholds.approvals (default 1) in the ruleset's pull request rule, or \"Required number of approvals before merging\" in classic branch protection.",
 	evaluate({ github }, _options, ctx) {
@@ -338,8 +337,6 @@ var branch_approvals_required_default = defineCheck({
 var branch_stale_approvals_dismissed_default = defineCheck({
 	id: "branch.stale-approvals-dismissed",
 	title: "New pushes dismiss approvals, or the last push must be approved",
-	severity: "medium",
-	controls: ["CM-2"],
 	needs: ["github"],
 	remediation: "Turn on \"Dismiss stale pull request approvals when new commits are pushed\" or \"Require approval of the most recent reviewable push\" in the pull request rule or classic branch protection.",
 	evaluate({ github }) {
@@ -360,8 +357,6 @@ var branch_stale_approvals_dismissed_default = defineCheck({
 var branch_status_checks_required_default = defineCheck({
 	id: "branch.status-checks-required",
 	title: "Required status checks are configured, and branches must be up to date",
-	severity: "high",
-	controls: ["CM-3"],
 	needs: ["github"],
 	options: require_schemas.strictObject({ 
 	/** Also require "branches must be up to date before merging" (strict checks). */
@@ -390,8 +385,6 @@ requireUpToDate: require_schemas.boolean().default(true) }),
 var branch_linear_history_default = defineCheck({
 	id: "branch.linear-history",
 	title: "Linear history is required",
-	severity: "low",
-	controls: ["CM-7"],
 	needs: ["github"],
 	remediation: "Turn on \"Require linear history\" in the ruleset or classic branch protection (squash or rebase merges only).",
 	evaluate({ github }) {
@@ -406,8 +399,6 @@ var branch_linear_history_default = defineCheck({
 var branch_signed_commits_default = defineCheck({
 	id: "branch.signed-commits",
 	title: "Signed commits are required",
-	severity: "low",
-	controls: ["CM-7"],
 	needs: ["github"],
 	remediation: "Turn on \"Require signed commits\" in the ruleset or classic branch protection, and have developers sign with SSH or GPG keys.",
 	evaluate({ github }) {
@@ -422,8 +413,6 @@ var branch_signed_commits_default = defineCheck({
 var org_mfa_required_default = defineCheck({
 	id: "org.mfa-required",
 	title: "The organisation requires two-factor authentication",
-	severity: "critical",
-	controls: ["AC-1"],
 	needs: ["github"],
 	remediation: "Organisation settings → Authentication security → \"Require two-factor authentication for everyone\". Members without 2FA are removed, so warn them first.",
 	evaluate({ github }) {
@@ -439,8 +428,6 @@ var org_mfa_required_default = defineCheck({
 var org_members_mfa_default = defineCheck({
 	id: "org.members-mfa",
 	title: "No member or outside collaborator lacks two-factor authentication",
-	severity: "high",
-	controls: ["AC-1"],
 	needs: ["github"],
 	remediation: "Ask each listed account to enable 2FA (or remove it), then require 2FA for the organisation so it cannot recur.",
 	evaluate({ github }) {
@@ -464,8 +451,6 @@ var org_members_mfa_default = defineCheck({
 var org_sso_enforced_default = defineCheck({
 	id: "org.sso-enforced",
 	title: "SAML single sign-on is enforced",
-	severity: "medium",
-	controls: ["AC-1"],
 	needs: ["github"],
 	remediation: "Organisation settings → Authentication security → enable and enforce SAML single sign-on with your identity provider (GitHub Enterprise Cloud), so leavers lose access when the IdP account is disabled.",
 	evaluate({ github }) {
@@ -482,8 +467,6 @@ var org_sso_enforced_default = defineCheck({
 var org_base_permission_restricted_default = defineCheck({
 	id: "org.base-permission-restricted",
 	title: "The default repository permission is none or read",
-	severity: "high",
-	controls: ["AC-2"],
 	needs: ["github"],
 	remediation: "Organisation settings → Member privileges → Base permissions: choose \"Read\" or \"No permission\", and grant write through teams.",
 	evaluate({ github }) {
@@ -499,8 +482,6 @@ var org_base_permission_restricted_default = defineCheck({
 var org_admin_count_default = defineCheck({
 	id: "org.admin-count",
 	title: "Few organisation owners",
-	severity: "medium",
-	controls: ["AC-2"],
 	needs: ["github"],
 	remediation: "Demote owners who do not need to administer the organisation to members (People → Role), keeping at most thresholds.orgAdmins (default 3).",
 	evaluate({ github }, _options, ctx) {
@@ -524,8 +505,6 @@ const ELEVATED = /* @__PURE__ */ new Set([
 var org_outside_collaborators_restricted_default = defineCheck({
 	id: "org.outside-collaborators-restricted",
 	title: "No outside collaborator has write or admin access",
-	severity: "medium",
-	controls: ["AC-2"],
 	needs: ["github"],
 	remediation: "Lower each listed outside collaborator to read (repository Settings → Collaborators), or add an exception with an owner and an expiry for contractors who must push.",
 	evaluate({ github }) {
@@ -546,8 +525,6 @@ var org_outside_collaborators_restricted_default = defineCheck({
 var org_repo_creation_restricted_default = defineCheck({
 	id: "org.repo-creation-restricted",
 	title: "Members cannot create public repositories",
-	severity: "medium",
-	controls: ["AC-2"],
 	needs: ["github"],
 	remediation: "Organisation settings → Member privileges → Repository creation: untick \"Public\".",
 	evaluate({ github }) {
@@ -563,8 +540,6 @@ var org_repo_creation_restricted_default = defineCheck({
 var org_repo_deletion_restricted_default = defineCheck({
 	id: "org.repo-deletion-restricted",
 	title: "Members cannot delete or transfer repositories",
-	severity: "medium",
-	controls: ["AC-2"],
 	needs: ["github"],
 	remediation: "Organisation settings → Member privileges → Admin repository permissions: untick \"Allow members to delete or transfer repositories for this organization\".",
 	evaluate({ github }) {
@@ -580,8 +555,6 @@ var org_repo_deletion_restricted_default = defineCheck({
 var org_webhooks_secured_default = defineCheck({
 	id: "org.webhooks-secured",
 	title: "Webhooks use a secret and verify TLS",
-	severity: "low",
-	controls: ["CI-2"],
 	needs: ["github"],
 	remediation: "For each listed webhook: set a random secret (and verify the X-Hub-Signature-256 header at the receiver), use an https payload URL, and turn SSL verification on.",
 	evaluate({ github }) {
@@ -610,8 +583,6 @@ var org_webhooks_secured_default = defineCheck({
 var repo_admin_count_default = defineCheck({
 	id: "repo.admin-count",
 	title: "Few direct repository admins",
-	severity: "low",
-	controls: ["AC-2"],
 	needs: ["github"],
 	remediation: "Lower direct collaborators to write or maintain (repository Settings → Collaborators and teams) so at most thresholds.repoAdmins (default 3) hold admin directly; grant admin through a reviewed team instead.",
 	evaluate({ github }, _options, ctx) {
@@ -635,8 +606,6 @@ const DAY$5 = 864e5;
 var access_stale_members_default = defineCheck({
 	id: "access.stale-members",
 	title: "No member inactive longer than the configured days",
-	severity: "low",
-	controls: ["AC-2"],
 	needs: ["github"],
 	remediation: "Remove or convert the listed members (and review owners first), or record why they keep access in an exception with an expiry. Activity comes from the organisation audit log.",
 	evaluate({ github }, _options, ctx) {
@@ -663,8 +632,6 @@ var access_stale_members_default = defineCheck({
 var pipeline_default_token_read_only_default = defineCheck({
 	id: "pipeline.default-token-read-only",
 	title: "The default workflow token is read-only (organisation and repositories)",
-	severity: "medium",
-	controls: ["CI-1"],
 	needs: ["github"],
 	remediation: "Organisation settings → Actions → General → Workflow permissions: \"Read repository contents and packages permissions\" (this binds every repository); grant write per job with `permissions:`.",
 	evaluate({ github }) {
@@ -688,8 +655,6 @@ var pipeline_default_token_read_only_default = defineCheck({
 var pipeline_actions_cannot_approve_default = defineCheck({
 	id: "pipeline.actions-cannot-approve",
 	title: "Workflows cannot create or approve pull requests",
-	severity: "high",
-	controls: ["CM-2"],
 	needs: ["github"],
 	remediation: "Organisation settings → Actions → General: untick \"Allow GitHub Actions to create and approve pull requests\" (this binds every repository), so a workflow cannot satisfy the approval rule.",
 	evaluate({ github }) {
@@ -713,8 +678,6 @@ var pipeline_actions_cannot_approve_default = defineCheck({
 var pipeline_allowed_actions_restricted_default = defineCheck({
 	id: "pipeline.allowed-actions-restricted",
 	title: "The organisation allows only selected or verified actions",
-	severity: "medium",
-	controls: ["CI-2"],
 	needs: ["github"],
 	remediation: "Organisation settings → Actions → General → Policies: \"Allow enterprise, and select non-enterprise, actions and reusable workflows\", allowing GitHub-authored and verified creators plus an explicit list of patterns.",
 	evaluate({ github }) {
@@ -740,8 +703,6 @@ const DAY$4 = 864e5;
 var secrets_rotated_default = defineCheck({
 	id: "secrets.rotated",
 	title: "CI secrets were rotated within the configured days",
-	severity: "medium",
-	controls: ["CI-1"],
 	needs: ["github"],
 	remediation: "Rotate each listed secret at its issuer and update it in GitHub (or replace it with OIDC federation), so no CI credential is older than thresholds.secretMaxAgeDays (default 365).",
 	evaluate({ github }, _options, ctx) {
@@ -770,8 +731,6 @@ var secrets_rotated_default = defineCheck({
 var deploy_keys_read_only_default = defineCheck({
 	id: "deploy-keys.read-only",
 	title: "Deploy keys are read-only",
-	severity: "medium",
-	controls: ["CI-1"],
 	needs: ["github"],
 	remediation: "Replace each writable deploy key with a read-only one (repository Settings → Deploy keys), or with a GitHub App whose permissions are reviewed; add an exception only for a documented need to push.",
 	evaluate({ github }) {
@@ -793,8 +752,6 @@ var deploy_keys_read_only_default = defineCheck({
 var runners_restricted_default = defineCheck({
 	id: "runners.restricted",
 	title: "Self-hosted runners are not available to public or all repositories",
-	severity: "high",
-	controls: ["CI-1"],
 	needs: ["github"],
 	remediation: "Organisation settings → Actions → Runner groups: limit each group with self-hosted runners to selected repositories, untick \"Allow public repositories\", and restrict it to selected workflows where possible.",
 	evaluate({ github }) {
@@ -814,8 +771,6 @@ var runners_restricted_default = defineCheck({
 var deploy_environment_protected_default = defineCheck({
 	id: "deploy.environment-protected",
 	title: "The production environment requires reviewers or a branch policy, and admins cannot bypass",
-	severity: "high",
-	controls: ["CM-6"],
 	needs: ["github"],
 	options: require_schemas.strictObject({ 
 	/** Environment names treated as production (case-insensitive). */
@@ -847,8 +802,6 @@ environments: require_schemas.array(require_schemas.string()).default(["producti
 var audit_log_streaming_default = defineCheck({
 	id: "audit-log.streaming",
 	title: "Audit events are streamed to a SIEM or ingested daily",
-	severity: "high",
-	controls: ["MO-1"],
 	needs: ["github"],
 	remediation: "On GitHub Enterprise Cloud, configure audit-log streaming to your SIEM (enterprise settings → Audit log → Log streaming), or schedule greenlight to ingest audit events daily. On other plans the organisation audit log cannot be exported.",
 	evaluate({ github }) {
@@ -885,8 +838,6 @@ function approvalProblem(pr) {
 var change_independent_approval_default = defineCheck({
 	id: "change.independent-approval",
 	title: "Every merged change was approved by someone other than its author and last pusher",
-	severity: "high",
-	controls: ["CM-2"],
 	needs: ["github"],
 	remediation: "Require at least one approval, dismiss stale approvals and require approval of the most recent push (branch.approvals-required, branch.stale-approvals-dismissed); review each listed change after the fact and record it.",
 	evaluate({ github }) {
@@ -944,8 +895,6 @@ function checksProblem(pr, required) {
 var change_checks_passed_default = defineCheck({
 	id: "change.checks-passed",
 	title: "Every merged change had its required checks green on its head commit",
-	severity: "high",
-	controls: ["CM-3"],
 	needs: ["github"],
 	remediation: "Make the CI jobs required status checks (branch.status-checks-required) and stop admins from merging past them (branch.no-bypass); re-test and review each listed change.",
 	evaluate({ github }) {
@@ -982,8 +931,6 @@ const short$3 = (sha) => sha.slice(0, 7);
 var deploy_traceable_default = defineCheck({
 	id: "deploy.traceable",
 	title: "Production deployments ship only approved, tested changes",
-	severity: "high",
-	controls: ["CM-6"],
 	needs: ["git", "evidence"],
 	uses: ["github"],
 	remediation: "Record every production deploy with `greenlight record deployment --env production` and run `greenlight gate` before it, so a deploy carrying a direct push or an unapproved, untested change is blocked (or goes through `--override` with a post-incident review).",
@@ -1030,8 +977,6 @@ function gaps(row, lastDeploy) {
 var evidence_complete_default = defineCheck({
 	id: "evidence.complete",
 	title: "The change population is complete: every change has its full evidence chain",
-	severity: "high",
-	controls: ["EV-3"],
 	needs: ["git", "evidence"],
 	uses: ["github"],
 	remediation: "Record evidence from CI for every change: run `greenlight gate` on pull requests and reviews, `greenlight record scan|tests` on each head and `greenlight record deployment` on each deploy; then `greenlight changes` lists what is still missing.",
@@ -1081,8 +1026,6 @@ function ranges(days) {
 var evidence_continuous_default = defineCheck({
 	id: "evidence.continuous",
 	title: "Evidence is collected continuously: an assessment is recorded every day",
-	severity: "high",
-	controls: ["EV-1"],
 	needs: ["ledger"],
 	options: require_schemas.object({ 
 	/** Days of the window allowed without a recorded assessment (a CI outage, say). */
@@ -1117,8 +1060,6 @@ const DEFAULT_RETENTION_DAYS = 730;
 var evidence_retention_default = defineCheck({
 	id: "evidence.retention",
 	title: "Evidence is immutable and retained for the audit cycle plus a year",
-	severity: "high",
-	controls: ["EV-2"],
 	needs: ["ledger"],
 	remediation: "Set `ledger.retentionDays` so every evidence type is kept at least `ledger.auditCycleDays` + 365 days (the default 730 covers a one-year audit cycle). If the ledger does not verify, run `greenlight ledger verify` to find the first bad entry, restore the database from a backup or an export, and keep it append-only.",
 	evaluate({ ledger }, _options, { config }) {
@@ -1158,8 +1099,6 @@ const DAY$2 = 864e5;
 var access_review_recorded_default = defineCheck({
 	id: "access.review-recorded",
 	title: "An access review of source-control and CI/CD identities was recorded recently",
-	severity: "medium",
-	controls: ["AC-3"],
 	needs: ["evidence"],
 	remediation: "Review who can push, approve and deploy (members, collaborators, CI identities), write the outcome and sign-off to a YAML file and record it with `greenlight record access-review --file review.yml`, at least every `thresholds.accessReviewDays` days.",
 	evaluate({ evidence }, _options, { config, now }) {
@@ -1224,8 +1163,6 @@ function trackFindings(evidence) {
 var vuln_sla_default = defineCheck({
 	id: "vuln.sla",
 	title: "Vulnerabilities are fixed within their SLA",
-	severity: "high",
-	controls: ["VM-7"],
 	needs: ["evidence"],
 	remediation: "Fix (or formally accept with an exception) each finding before its SLA ends: critical 7, high 30, medium 90, low 180 days from first detection by default (`thresholds.sla`). Keep recording scans with `greenlight record scan` so fixes are seen.",
 	evaluate({ evidence }, _options, { config, now }) {
@@ -1388,8 +1325,6 @@ function emergencies(git, evidence, days) {
 var change_emergency_reviewed_default = defineCheck({
 	id: "change.emergency-reviewed",
 	title: "Emergency changes get a post-incident review in time",
-	severity: "high",
-	controls: ["CM-5"],
 	needs: ["git"],
 	uses: ["evidence"],
 	remediation: "Hold the post-incident review within `thresholds.emergencyReviewDays` days and record it: `greenlight record review --ticket <ticket>` for an emergency override, or land a commit whose message ends with the trailer `Emergency-Reviewed: <sha or ticket of the emergency change>` (or `Post-Incident-Review:`); see docs/change-trailers.md.",
@@ -1437,8 +1372,6 @@ function directPush(c, branch, note = "") {
 var change_no_direct_push_default = defineCheck({
 	id: "change.no-direct-push",
 	title: "Every change reached the branch through a merged pull request",
-	severity: "high",
-	controls: ["CM-1"],
 	needs: ["git"],
 	uses: ["github"],
 	options: require_schemas.strictObject({ allowBots: require_schemas.boolean().default(true).describe("Commits authored and pushed by automation identities (dependabot[bot]…) are not direct pushes") }),
@@ -1474,8 +1407,6 @@ const LISTED = 50;
 var change_signed_commits_default = defineCheck({
 	id: "change.signed-commits",
 	title: "Changes on the branch carry valid signatures",
-	severity: "low",
-	controls: ["CM-7"],
 	needs: ["git"],
 	options: require_schemas.strictObject({ includeBots: require_schemas.boolean().default(false).describe("Count commits pushed by automation identities (kind bot) in the population") }),
 	remediation: "Sign commits (`git config commit.gpgSign true`, e.g. with `gpg.format ssh` and an SSH key), require signed commits on the branch, and make signers verifiable where greenlight runs: `gpg.ssh.allowedSignersFile` for SSH keys, `gpg --import` for GPG keys (GitHub web-flow: https://github.com/web-flow.gpg).",
@@ -1571,8 +1502,6 @@ function pullRequestsOf(github, git, name) {
 var change_ticket_linked_default = defineCheck({
 	id: "change.ticket-linked",
 	title: "Every change links a ticket",
-	severity: "medium",
-	controls: ["CM-4"],
 	needs: ["git"],
 	uses: ["github"],
 	options: require_schemas.strictObject({ exemptBots: require_schemas.boolean().default(true).describe("Changes authored by automation identities (dependabot[bot], renovate[bot]…) need no ticket") }),
@@ -1620,8 +1549,6 @@ const FORGE_NOTE$2 = "whether code-owner review is required, and whether the own
 var branch_codeowners_review_default = defineCheck({
 	id: "branch.codeowners-review",
 	title: "CODEOWNERS exists, parses and names owners for every rule",
-	severity: "medium",
-	controls: ["CM-2"],
 	needs: ["repoFiles"],
 	uses: ["github"],
 	remediation: "Add a CODEOWNERS file (.github/CODEOWNERS on GitHub, CODEOWNERS or .gitlab/CODEOWNERS on GitLab) whose rules each name @users, @org/teams or emails; fix every syntax error it reports; then require code-owner review in branch protection.",
@@ -1690,19 +1617,28 @@ function githubHalf(repo) {
 }
 
 // src/scanners/catalog.ts
+/**
+* The scanner catalog, as data: which actions and commands are security scanners, what kind of
+* scan each performs, and what makes each one able (or unable) to fail a pipeline.
+*
+* Patterns are RegExp sources, matched case-insensitively: `commands` against each command line
+* of a `run:`/`script:`, `inputs` against the named `with:` input of an action step.
+*/
+/** The type of a single-purpose scanner, from the one tool table (`TOOL_SCAN_TYPES` in facts/scans.ts). */
+const toolTypes = (name) => [require_scans.TOOL_SCAN_TYPES[name]];
 const tool = (e) => e;
 const SCANNERS = [
 	tool({
 		id: "codeql",
 		name: "CodeQL",
-		types: ["sast"],
+		types: toolTypes("codeql"),
 		actions: ["github/codeql-action/analyze"],
 		commands: ["\\bcodeql\\s+database\\s+analyze\\b", "\\bcodeql\\s+github\\s+upload-results\\b"]
 	}),
 	tool({
 		id: "semgrep",
 		name: "Semgrep",
-		types: ["sast"],
+		types: toolTypes("semgrep"),
 		actions: ["returntocorp/semgrep-action", "semgrep/semgrep-action"],
 		commands: ["\\bsemgrep\\s+(?:ci|scan)\\b", "\\bsemgrep\\s+(?:-\\S+\\s+)*--config\\b"],
 		failsOnlyWith: {
@@ -1713,7 +1649,7 @@ const SCANNERS = [
 	tool({
 		id: "sonar",
 		name: "SonarQube / SonarCloud",
-		types: ["sast"],
+		types: toolTypes("sonarqube"),
 		actions: [
 			"SonarSource/sonarcloud-github-action",
 			"SonarSource/sonarqube-scan-action",
@@ -1730,14 +1666,14 @@ const SCANNERS = [
 	tool({
 		id: "snyk-code",
 		name: "Snyk Code",
-		types: ["sast"],
+		types: toolTypes("snyk code"),
 		actions: [],
 		commands: ["\\bsnyk\\s+code\\s+test\\b"]
 	}),
 	tool({
 		id: "bandit",
 		name: "Bandit",
-		types: ["sast"],
+		types: toolTypes("bandit"),
 		actions: [
 			"PyCQA/bandit-action",
 			"tj-actions/bandit",
@@ -1753,7 +1689,7 @@ const SCANNERS = [
 	tool({
 		id: "gosec",
 		name: "gosec",
-		types: ["sast"],
+		types: toolTypes("gosec"),
 		actions: ["securego/gosec"],
 		commands: ["\\bgosec\\s+\\S"],
 		advisoryWith: {
@@ -1764,7 +1700,7 @@ const SCANNERS = [
 	tool({
 		id: "brakeman",
 		name: "Brakeman",
-		types: ["sast"],
+		types: toolTypes("brakeman"),
 		actions: ["devmasx/brakeman-linter-action"],
 		commands: ["\\bbrakeman\\b(?!-)"],
 		advisoryWith: { commands: ["--no-exit-on-(?:warn|error)\\b"] }
@@ -1772,21 +1708,21 @@ const SCANNERS = [
 	tool({
 		id: "njsscan",
 		name: "njsscan",
-		types: ["sast"],
+		types: toolTypes("njsscan"),
 		actions: ["ajinabraham/njsscan-action"],
 		commands: ["\\bnjsscan\\s+\\S"]
 	}),
 	tool({
 		id: "eslint-security",
 		name: "ESLint security plugins",
-		types: ["sast"],
+		types: toolTypes("eslint"),
 		actions: [],
 		commands: ["\\beslint\\b.*(?:--plugin[=\\s]+(?:security|no-unsanitized|@microsoft/sdl|scanjs-rules)\\b|eslint-plugin-security|eslint-plugin-no-unsanitized|@microsoft/eslint-plugin-sdl)", "\\b(?:npm|pnpm|yarn)\\s+(?:run\\s+)?lint:security\\b"]
 	}),
 	tool({
 		id: "dependency-review",
 		name: "GitHub dependency review",
-		types: ["sca"],
+		types: toolTypes("dependency-review"),
 		actions: ["actions/dependency-review-action"],
 		commands: [],
 		advisoryWith: { inputs: { "warn-only": "^true$" } }
@@ -1794,7 +1730,7 @@ const SCANNERS = [
 	tool({
 		id: "osv-scanner",
 		name: "OSV-Scanner",
-		types: ["sca"],
+		types: toolTypes("osv-scanner"),
 		actions: ["google/osv-scanner-action", "google/osv-scanner-action/osv-scanner-action"],
 		commands: ["\\bosv-scanner\\b(?!-)"],
 		advisoryWith: { inputs: { "fail-on-vuln": "^false$" } }
@@ -1802,7 +1738,7 @@ const SCANNERS = [
 	tool({
 		id: "snyk-open-source",
 		name: "Snyk Open Source",
-		types: ["sca"],
+		types: toolTypes("snyk open source"),
 		actions: ["snyk/actions"],
 		commands: ["\\bsnyk\\s+(?:test|monitor)\\b"],
 		inputTypes: [
@@ -1826,7 +1762,7 @@ const SCANNERS = [
 	tool({
 		id: "npm-audit",
 		name: "npm / yarn / pnpm audit",
-		types: ["sca"],
+		types: toolTypes("npm audit"),
 		actions: ["oke-py/npm-audit-action"],
 		commands: [
 			"\\b(?:npm|pnpm)\\s+(?:-\\S+\\s+)*audit\\b(?!\\s+(?:fix|signatures)\\b)",
@@ -1838,7 +1774,7 @@ const SCANNERS = [
 	tool({
 		id: "pip-audit",
 		name: "pip-audit",
-		types: ["sca"],
+		types: toolTypes("pip-audit"),
 		actions: ["pypa/gh-action-pip-audit"],
 		commands: ["\\bpip-audit\\b", "\\bsafety\\s+(?:check|scan)\\b"]
 	}),
@@ -1869,7 +1805,7 @@ const SCANNERS = [
 	tool({
 		id: "dependency-check",
 		name: "OWASP Dependency-Check",
-		types: ["sca"],
+		types: toolTypes("dependency-check"),
 		actions: ["dependency-check/Dependency-Check_Action"],
 		commands: [
 			"\\bdependency-check(?:\\.sh|\\.bat)?\\s",
@@ -1889,7 +1825,7 @@ const SCANNERS = [
 	tool({
 		id: "trivy-action",
 		name: "Trivy action",
-		types: ["container"],
+		types: toolTypes("trivy"),
 		actions: ["aquasecurity/trivy-action"],
 		commands: [],
 		inputTypes: [
@@ -1947,7 +1883,7 @@ const SCANNERS = [
 	tool({
 		id: "anchore-scan-action",
 		name: "Anchore scan action (Grype)",
-		types: ["container"],
+		types: toolTypes("grype"),
 		actions: ["anchore/scan-action"],
 		commands: [],
 		inputTypes: [
@@ -1972,14 +1908,14 @@ const SCANNERS = [
 	tool({
 		id: "snyk-container",
 		name: "Snyk Container",
-		types: ["container"],
+		types: toolTypes("snyk container"),
 		actions: ["snyk/actions/docker"],
 		commands: ["\\bsnyk\\s+container\\s+(?:test|monitor)\\b"]
 	}),
 	tool({
 		id: "docker-scout",
 		name: "Docker Scout",
-		types: ["container"],
+		types: toolTypes("docker scout"),
 		actions: ["docker/scout-action"],
 		commands: ["\\bdocker\\s+scout\\s+(?:cves|quickview|qv|recommendations)\\b", "\\bdocker-scout\\s+cves\\b"],
 		failsOnlyWith: {
@@ -1991,14 +1927,14 @@ const SCANNERS = [
 	tool({
 		id: "gitleaks",
 		name: "Gitleaks",
-		types: ["secrets"],
+		types: toolTypes("gitleaks"),
 		actions: ["gitleaks/gitleaks-action", "zricethezav/gitleaks-action"],
 		commands: ["\\bgitleaks\\s+(?:-\\S+\\s+)*(?:detect|protect|git|dir|directory|stdin)\\b"]
 	}),
 	tool({
 		id: "trufflehog",
 		name: "TruffleHog",
-		types: ["secrets"],
+		types: toolTypes("trufflehog"),
 		actions: ["trufflesecurity/trufflehog"],
 		commands: ["\\btrufflehog\\s+(?:-\\S+\\s+)*(?:git|github|gitlab|filesystem|docker|s3)\\b"],
 		failsOnlyWith: {
@@ -2009,7 +1945,7 @@ const SCANNERS = [
 	tool({
 		id: "detect-secrets",
 		name: "detect-secrets",
-		types: ["secrets"],
+		types: toolTypes("detect-secrets"),
 		actions: ["reviewdog/action-detect-secrets"],
 		commands: ["\\bdetect-secrets(?:-hook)?\\b(?!\\s+--version)"],
 		failsOnlyWith: {
@@ -2024,14 +1960,14 @@ const SCANNERS = [
 	tool({
 		id: "secretlint",
 		name: "secretlint",
-		types: ["secrets"],
+		types: toolTypes("secretlint"),
 		actions: [],
 		commands: ["(?<![@/\\w-])secretlint\\b(?![-/])"]
 	}),
 	tool({
 		id: "ggshield",
 		name: "GitGuardian ggshield",
-		types: ["secrets"],
+		types: toolTypes("ggshield"),
 		actions: ["GitGuardian/ggshield-action", "GitGuardian/ggshield/actions/secret"],
 		commands: ["\\bggshield\\s+(?:-\\S+\\s+)*secret\\s+scan\\b", "\\bggshield\\s+scan\\b"],
 		advisoryWith: { commands: ["--exit-zero\\b"] }
@@ -2039,7 +1975,7 @@ const SCANNERS = [
 	tool({
 		id: "checkov",
 		name: "Checkov",
-		types: ["iac"],
+		types: toolTypes("checkov"),
 		actions: ["bridgecrewio/checkov-action"],
 		commands: ["\\bcheckov\\s+(?:-\\S+|--\\S+)"],
 		advisoryWith: {
@@ -2051,7 +1987,7 @@ const SCANNERS = [
 	tool({
 		id: "tfsec",
 		name: "tfsec",
-		types: ["iac"],
+		types: toolTypes("tfsec"),
 		actions: [
 			"aquasecurity/tfsec-action",
 			"aquasecurity/tfsec-pr-commenter-action",
@@ -2078,7 +2014,7 @@ const SCANNERS = [
 	tool({
 		id: "terrascan",
 		name: "Terrascan",
-		types: ["iac"],
+		types: toolTypes("terrascan"),
 		actions: ["tenable/terrascan-action", "accurics/terrascan-action"],
 		commands: ["\\bterrascan\\s+scan\\b"],
 		advisoryWith: { inputs: { only_warn: "^true$" } }
@@ -2086,7 +2022,7 @@ const SCANNERS = [
 	tool({
 		id: "kics",
 		name: "KICS",
-		types: ["iac"],
+		types: toolTypes("kics"),
 		actions: ["checkmarx/kics-github-action"],
 		commands: ["\\bkics\\s+scan\\b"],
 		advisoryWith: {
@@ -2097,28 +2033,28 @@ const SCANNERS = [
 	tool({
 		id: "cfn-lint",
 		name: "cfn-lint",
-		types: ["iac"],
+		types: toolTypes("cfn-lint"),
 		actions: ["scottbrenner/cfn-lint-action"],
 		commands: ["\\bcfn-lint\\b"]
 	}),
 	tool({
 		id: "cfn-nag",
 		name: "cfn_nag",
-		types: ["iac"],
+		types: toolTypes("cfn_nag"),
 		actions: ["stelligent/cfn_nag"],
 		commands: ["\\bcfn_nag(?:_scan)?\\b"]
 	}),
 	tool({
 		id: "snyk-iac",
 		name: "Snyk IaC",
-		types: ["iac"],
+		types: toolTypes("snyk iac"),
 		actions: ["snyk/actions/iac"],
 		commands: ["\\bsnyk\\s+iac\\s+test\\b"]
 	}),
 	tool({
 		id: "zap",
 		name: "OWASP ZAP",
-		types: ["dast"],
+		types: toolTypes("zap"),
 		actions: [
 			"zaproxy/action-baseline",
 			"zaproxy/action-full-scan",
@@ -2138,21 +2074,21 @@ const SCANNERS = [
 	tool({
 		id: "nuclei",
 		name: "Nuclei",
-		types: ["dast"],
+		types: toolTypes("nuclei"),
 		actions: ["projectdiscovery/nuclei-action"],
 		commands: ["\\bnuclei\\s+(?:-\\S+\\s+)*-(?:u|target|l|list)\\b"]
 	}),
 	tool({
 		id: "stackhawk",
 		name: "StackHawk",
-		types: ["dast"],
+		types: toolTypes("stackhawk"),
 		actions: ["stackhawk/hawkscan-action"],
 		commands: ["\\bhawk\\s+(?:-\\S+\\s+)*scan\\b"]
 	}),
 	tool({
 		id: "conftest",
 		name: "Conftest",
-		types: ["policy"],
+		types: toolTypes("conftest"),
 		actions: ["instrumenta/conftest-action"],
 		commands: ["\\bconftest\\s+(?:test|verify)\\b"],
 		advisoryWith: { commands: ["--no-fail\\b"] }
@@ -2160,7 +2096,7 @@ const SCANNERS = [
 	tool({
 		id: "opa",
 		name: "Open Policy Agent",
-		types: ["policy"],
+		types: toolTypes("opa"),
 		actions: [],
 		commands: ["\\bopa\\s+(?:eval|exec)\\b"],
 		failsOnlyWith: {
@@ -2171,7 +2107,7 @@ const SCANNERS = [
 	tool({
 		id: "kyverno",
 		name: "Kyverno CLI",
-		types: ["policy"],
+		types: toolTypes("kyverno"),
 		actions: [],
 		commands: ["\\bkyverno\\s+(?:apply|test)\\b"],
 		advisoryWith: { commands: ["--audit-warn\\b"] }
@@ -2179,14 +2115,14 @@ const SCANNERS = [
 	tool({
 		id: "gatekeeper",
 		name: "Gatekeeper (gator)",
-		types: ["policy"],
+		types: toolTypes("gator"),
 		actions: [],
 		commands: ["\\bgator\\s+(?:test|verify)\\b"]
 	}),
 	tool({
 		id: "sentinel",
 		name: "HashiCorp Sentinel",
-		types: ["policy"],
+		types: toolTypes("sentinel"),
 		actions: [],
 		commands: ["\\bsentinel\\s+(?:apply|test)\\b"]
 	})
@@ -2639,8 +2575,6 @@ function requiredScanTypes(config, repository) {
 var policy_as_code_default = defineCheck({
 	id: "policy.as-code",
 	title: "A policy engine is enforced in the pipeline",
-	severity: "low",
-	controls: ["CI-3"],
 	needs: ["workflows", "repoFiles"],
 	remediation: "Run the policies in CI so a violation fails the build: e.g. `conftest test --policy policy/ <files>`, `opa eval --fail-defined ...`, `kyverno apply policies/ --resource ...` or `gator verify`; do not pass --no-fail or allow the job to fail.",
 	evaluate({ workflows, repoFiles }, _options, ctx) {
@@ -2672,8 +2606,6 @@ var policy_as_code_default = defineCheck({
 var repo_security_policy_default = defineCheck({
 	id: "repo.security-policy",
 	title: "The repository publishes a security policy (SECURITY.md)",
-	severity: "low",
-	controls: ["EV-3"],
 	needs: ["repoFiles"],
 	remediation: "Add SECURITY.md at the root, in .github/ or in docs/: how to report a vulnerability (a private channel), which versions get fixes, and the expected response time.",
 	evaluate({ repoFiles }) {
@@ -2732,8 +2664,6 @@ const where = (b) => `${b.workflow} (job ${b.job}: ${b.what})`;
 var scan_container_default = defineCheck({
 	id: "scan.container",
 	title: "Container images are scanned when built and daily",
-	severity: "high",
-	controls: ["VM-3"],
 	needs: ["workflows", "repoFiles"],
 	remediation: "In the workflow that builds the image, scan it before pushing and fail on high/critical findings (e.g. aquasecurity/trivy-action with image-ref and exit-code: 1, anchore/scan-action, `grype IMAGE --fail-on high`); and rescan the published image on a daily schedule so new CVEs are found.",
 	evaluate({ workflows, repoFiles }) {
@@ -2825,8 +2755,6 @@ function stagingDeploys(workflows) {
 var scan_dast_default = defineCheck({
 	id: "scan.dast",
 	title: "A DAST tool runs against the staging deployment",
-	severity: "medium",
-	controls: ["VM-5"],
 	needs: ["workflows"],
 	remediation: "After the staging deploy, run a dynamic scan against the staging URL: e.g. zaproxy/action-baseline (fail_action: true), `nuclei -u $STAGING_URL`, or stackhawk/hawkscan-action, in a job that `needs:` the deploy job.",
 	evaluate({ workflows }) {
@@ -2851,8 +2779,6 @@ const CONFIG_FILE = /(?:^|\/)(?:dependabot\.ya?ml|renovate\.json5?|\.renovaterc(
 var scan_dependency_updates_default = defineCheck({
 	id: "scan.dependency-updates",
 	title: "Dependabot or Renovate keeps dependencies up to date",
-	severity: "medium",
-	controls: ["VM-2"],
 	needs: ["repoFiles"],
 	remediation: "Add .github/dependabot.yml with an `updates:` entry (package-ecosystem, directory, schedule) for each ecosystem the repository uses, or a renovate.json extending \"config:recommended\".",
 	evaluate({ repoFiles }) {
@@ -2887,8 +2813,6 @@ var scan_dependency_updates_default = defineCheck({
 var scan_iac_default = defineCheck({
 	id: "scan.iac",
 	title: "Infrastructure as code is scanned on every pull request",
-	severity: "high",
-	controls: ["CI-3"],
 	needs: ["workflows", "repoFiles"],
 	remediation: "Scan infrastructure code on pull_request and let it fail the build: e.g. bridgecrewio/checkov-action (without soft_fail), `trivy config --exit-code 1 .`, tfsec, KICS or cfn-lint/cfn_nag for CloudFormation.",
 	evaluate({ workflows, repoFiles }) {
@@ -2927,8 +2851,6 @@ function githubNote$1(github, repo, name) {
 var scan_sast_default = defineCheck({
 	id: "scan.sast",
 	title: "A SAST tool runs on every pull request and can fail it",
-	severity: "high",
-	controls: ["VM-1"],
 	needs: ["workflows"],
 	uses: ["github"],
 	remediation: "Run static analysis on pull_request and let it fail the build: e.g. a CodeQL workflow (github/codeql-action/analyze) or a job running `semgrep ci`. Remove continue-on-error / allow_failure / `|| true` from that job, and make it a required status check.",
@@ -2954,8 +2876,6 @@ var scan_sast_default = defineCheck({
 var scan_sca_default = defineCheck({
 	id: "scan.sca",
 	title: "Dependencies are scanned on every pull request and daily",
-	severity: "high",
-	controls: ["VM-2"],
 	needs: ["workflows", "repoFiles"],
 	uses: ["github"],
 	remediation: "Scan dependencies on pull_request (e.g. actions/dependency-review-action, osv-scanner, `npm audit`, pip-audit) and let it fail the build; also run a dependency scan on a daily schedule (`on: schedule: - cron: \"0 6 * * *\"`) so new advisories against unchanged dependencies are found. Enabling Dependabot alerts (read from the GitHub source once connected) also covers the daily part.",
@@ -3025,8 +2945,6 @@ const onEveryChange = (u) => runsOnPush(u) || runsOnPullRequests(u);
 var scan_secrets_default = defineCheck({
 	id: "scan.secrets",
 	title: "Secret detection runs on every push or pull request and can fail it",
-	severity: "high",
-	controls: ["VM-4"],
 	needs: ["workflows"],
 	uses: ["github"],
 	remediation: "Run a secret scanner on push and pull_request and let it fail the build: e.g. gitleaks/gitleaks-action, `trufflehog git ... --fail`, or `ggshield secret scan ci`. Remove continue-on-error / allow_failure / `|| true`. GitHub push protection, read from the GitHub source once connected, also counts.",
@@ -3137,8 +3055,6 @@ const describeJob = (s) => `${scannerNames(s.uses)} (${s.wf.path}, job ${s.job.i
 var scan_required_default = defineCheck({
 	id: "scan.required",
 	title: "Scan jobs are required status checks on the protected branch",
-	severity: "high",
-	controls: ["VM-6"],
 	needs: ["workflows"],
 	uses: ["github"],
 	remediation: "Make each scan job a required status check of the default branch: in the ruleset (or classic branch protection) add the check named as the job shows on a pull request (its `name:`, else its id; matrix jobs per combination), so a failing scan blocks the merge instead of advising.",
@@ -3189,8 +3105,6 @@ const anomaliesText = (n) => `${n} ${n === 1 ? "anomaly" : "anomalies"}`;
 var anomaly_detection_default = defineCheck({
 	id: "anomaly.detection",
 	title: "Anomaly rules are enabled, alert a destination, and run",
-	severity: "medium",
-	controls: ["MO-2"],
 	needs: ["anomalies", "ledger"],
 	remediation: "In greenlight.yml set `anomalies: { enabled: true, alerts: { webhook: $ALERT_WEBHOOK_URL } }` (or `slack:` / `command:`), keep at least one rule in `anomalies.rules`, and run `greenlight anomalies --notify` on a schedule (e.g. a daily CI job) so each run is recorded in the evidence ledger.",
 	evaluate({ ledger, anomalies }, _options, { config }) {
@@ -3228,8 +3142,6 @@ var anomaly_detection_default = defineCheck({
 var secrets_none_committed_default = defineCheck({
 	id: "secrets.none-committed",
 	title: "No hardcoded credential is committed to the tree",
-	severity: "critical",
-	controls: ["VM-4"],
 	needs: ["repoFiles"],
 	remediation: "Revoke and rotate each credential found (it is compromised once committed), remove it from the file and read it from a secret store or CI secret instead; purge it from history if the repository is shared. Mark a proven false positive with a `secretlint-disable-line` comment.",
 	evaluate({ repoFiles }) {
@@ -3261,8 +3173,6 @@ function locationOf(e) {
 var pipeline_workflow_valid_default = defineCheck({
 	id: "pipeline.workflow-valid",
 	title: "Every workflow file is valid YAML and a valid workflow",
-	severity: "medium",
-	controls: ["CI-2"],
 	needs: ["workflows"],
 	remediation: "Fix the file at the reported line: a workflow that does not parse never runs, and no other pipeline check can vouch for it. `actionlint` (GitHub) or the CI Lint page (GitLab) show the same problems.",
 	evaluate({ workflows }) {
@@ -3272,7 +3182,7 @@ var pipeline_workflow_valid_default = defineCheck({
 	}
 });
 
-// src/sources/workflows/model.ts
+// src/facts/workflows/model.ts
 /**
 * Pure helpers over the workflow facts, shared by the checks that read them (pipeline.*, scan.*).
 * No I/O here.
@@ -3392,8 +3302,6 @@ function label(wf) {
 var pipeline_tests_run_default = defineCheck({
 	id: "pipeline.tests-run",
 	title: "CI runs tests on pull requests",
-	severity: "medium",
-	controls: ["CM-3"],
 	needs: ["workflows"],
 	remediation: "Run the test suite in a CI job triggered by pull requests (GitHub: `on: pull_request`; GitLab: a job with `rules: - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"`), e.g. a step `run: npm test`, and make that job a required status check.",
 	evaluate({ workflows }) {
@@ -3471,8 +3379,6 @@ function evaluateWorkflow$2(wf) {
 var pipeline_permissions_declared_default = defineCheck({
 	id: "pipeline.permissions-declared",
 	title: "Each workflow declares least-privilege token permissions",
-	severity: "medium",
-	controls: ["CI-1"],
 	needs: ["workflows"],
 	remediation: "Add `permissions: { contents: read }` (or `{}`) at the top of each workflow and grant write scopes (`contents: write`, `id-token: write`…) only on the jobs that need them; never use `write-all`.",
 	evaluate({ workflows }) {
@@ -3619,8 +3525,6 @@ function gitlabFindings(wf) {
 var pipeline_oidc_federation_default = defineCheck({
 	id: "pipeline.oidc-federation",
 	title: "Cloud deploys authenticate with OIDC federation, not long-lived keys",
-	severity: "high",
-	controls: ["CI-1"],
 	needs: ["workflows"],
 	remediation: "Trust the CI identity provider in the cloud account and exchange the job's OIDC token for short-lived credentials: GitHub: `permissions: id-token: write` plus `role-to-assume` (AWS), `workload_identity_provider` (Google Cloud) or `client-id`/`tenant-id` without secrets (Azure); GitLab: `id_tokens:` with `aws sts assume-role-with-web-identity` (or the cloud's equivalent). Then delete the stored keys.",
 	evaluate({ workflows }) {
@@ -3697,8 +3601,6 @@ function evaluateWorkflow$1(wf) {
 var pipeline_no_dangerous_triggers_default = defineCheck({
 	id: "pipeline.no-dangerous-triggers",
 	title: "No privileged workflow checks out and runs untrusted pull request code",
-	severity: "critical",
-	controls: ["CI-2"],
 	needs: ["workflows"],
 	remediation: "Build and test pull requests with `on: pull_request` (no secrets, read-only token). If a `pull_request_target`/`workflow_run` job is needed (labels, comments), do not check out the PR head there, or split it: an unprivileged `pull_request` workflow produces an artifact and the privileged one only reads it as data.",
 	evaluate({ workflows }) {
@@ -3801,8 +3703,6 @@ function evaluateWorkflow(wf) {
 var pipeline_no_script_injection_default = defineCheck({
 	id: "pipeline.no-script-injection",
 	title: "No attacker-controlled expression is expanded inside a script",
-	severity: "high",
-	controls: ["CI-2"],
 	needs: ["workflows"],
 	remediation: "Pass the value through the environment instead: `env: { TITLE: ${{ github.event.pull_request.title }} }` and use `\"$TITLE\"` in the script (quoted), or `process.env.TITLE` in github-script. `${{ }}` is substituted into the script text before the shell runs, so quoting it does not help.",
 	evaluate({ workflows }) {
@@ -3848,8 +3748,6 @@ function problem(uses, allowed) {
 var pipeline_actions_pinned_default = defineCheck({
 	id: "pipeline.actions-pinned",
 	title: "Third-party actions are pinned to a full commit SHA",
-	severity: "high",
-	controls: ["CI-2"],
 	needs: ["workflows"],
 	options: require_schemas.strictObject({ allow: require_schemas.array(require_schemas.string()).default([]).describe("Actions that may use tags, as globs over owner/repo[/path], e.g. \"actions/*\" or \"my-org/*\"") }),
 	remediation: "Pin each `uses:` to a 40-character commit SHA and keep the tag in a comment (`uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 # v4.1.1`); let Dependabot or Renovate update the pins. Docker actions: pin `docker://image@sha256:…`.",
@@ -3949,13 +3847,13 @@ const CHECK_REGISTRY = [
 * that some enabled check needs.
 */
 const FACT_LOADERS = {
-	git: async (ctx) => (await Promise.resolve().then(() => require("./git.cjs")).then((n) => n.git_exports)).collectGit(ctx),
-	workflows: async (ctx) => (await Promise.resolve().then(() => require("./workflows.cjs")).then((n) => n.workflows_exports)).collectWorkflows(ctx),
+	git: async (ctx) => (await Promise.resolve().then(() => require("./git.cjs"))).collectGit(ctx),
+	workflows: async (ctx) => (await Promise.resolve().then(() => require("./workflows2.cjs"))).collectWorkflows(ctx),
 	repoFiles: async (ctx) => (await Promise.resolve().then(() => require("./repo-files.cjs"))).collectRepoFiles(ctx),
 	github: async (ctx) => (await Promise.resolve().then(() => require("./connect.cjs")).then((n) => n.connect_exports)).collectGithub(ctx),
-	evidence: async (ctx) => (await Promise.resolve().then(() => require("./changes.cjs")).then((n) => n.changes_exports)).collectEvidence(ctx),
-	ledger: async (ctx) => (await Promise.resolve().then(() => require("./changes.cjs")).then((n) => n.changes_exports)).collectLedgerFacts(ctx),
-	anomalies: async (ctx) => (await Promise.resolve().then(() => require("./anomaly.cjs"))).collectAnomalyFacts(ctx)
+	evidence: async (ctx) => (await Promise.resolve().then(() => require("./ledger.cjs")).then((n) => n.ledger_exports)).collectEvidence(ctx),
+	ledger: async (ctx) => (await Promise.resolve().then(() => require("./ledger.cjs")).then((n) => n.ledger_exports)).collectLedgerFacts(ctx),
+	anomalies: async (ctx) => (await Promise.resolve().then(() => require("./ledger.cjs")).then((n) => n.ledger_exports)).collectAnomalyFacts(ctx)
 };
 
 // src/engine/evaluate.ts

@@ -671,7 +671,6 @@ async function revParse(root, rev) {
 }
 
 // src/sources/git/index.ts
-var git_exports = /* @__PURE__ */ require_rolldown_runtime.__exportAll({ collectGit: () => collectGit });
 const PROGRESS_EVERY = 5e3;
 /**
 * Reads the assessed branch's history in the window from one streaming `git log`, and
@@ -756,15 +755,4 @@ function warningsFrom(stderr) {
 	return warnings;
 }
 
-Object.defineProperty(exports, "collectGit", {
-  enumerable: true,
-  get: function () {
-    return collectGit;
-  }
-});
-Object.defineProperty(exports, "git_exports", {
-  enumerable: true,
-  get: function () {
-    return git_exports;
-  }
-});
+exports.collectGit = collectGit;

@@ -97,7 +97,7 @@ async function run(target, flags) {
 		process.stdout.write(`wrote ${file}\n`);
 	}
 	if (ignoreStateDir(node_path.default.dirname(file))) process.stdout.write(`added .greenlight/ to ${node_path.default.join(node_path.default.dirname(file), ".gitignore")}\n`);
-	const ledger = await (await Promise.resolve().then(() => require("./ledger.cjs"))).initLedger(node_path.default.resolve(target));
+	const ledger = await (await Promise.resolve().then(() => require("./ledger2.cjs"))).initLedger(node_path.default.resolve(target));
 	process.stdout.write(`evidence ledger ${ledger.origin} at ${ledger.location}; signing key ${ledger.keyId}${ledger.keyCreated ? ` (new, public key ${ledger.publicKeyFile})` : ""}\n`);
 	return 0;
 }

@@ -2,7 +2,7 @@
 const require_linear_regex = require("./linear-regex.cjs");
 const require_facts = require("./facts.cjs");
 
-// src/changes/forge.ts
+// src/population/forge.ts
 /**
 * The merged pull requests of one repository from the GitHub facts, as the population reads
 * them (approvals with the commit each was given on, last pusher, checks on the head). Returns
@@ -42,7 +42,7 @@ function forgePullRequests(github, repository) {
 	};
 }
 
-// src/changes/population.ts
+// src/population/population.ts
 /**
 * The change population: one row per change that reached the protected branch in the window,
 * joining git history, forge data (when present) and recorded evidence. Pure: facts in, rows out.

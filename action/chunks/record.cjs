@@ -4,7 +4,7 @@ const require_dist$1 = require("./dist.cjs");
 const require_ci_context = require("./ci-context.cjs");
 const require_schemas = require("./schemas.cjs");
 const require_read_evidence = require("./read-evidence.cjs");
-const require_changes = require("./changes.cjs");
+const require_evidence = require("./evidence.cjs");
 const require_commit = require("./commit.cjs");
 const require_config = require("./config.cjs");
 const require_clock = require("./clock.cjs");
@@ -48,7 +48,7 @@ const notice = (message) => {
 async function withStore(env, fn) {
 	let store;
 	try {
-		store = await require_changes.openLedgerStore({
+		store = await require_evidence.openLedgerStore({
 			root: env.root,
 			config: env.config,
 			configFile: env.configFile,
@@ -238,6 +238,7 @@ async function scan(files, flags) {
 	const commit = require_commit.resolveCommit(env.root, flags.commit, env.ci);
 	const scannedAt = parseTime(flags.at, env.now);
 	for (const [i, r] of reports.entries()) if (r.format === "junit") throw new require_errors.UsageError(`${files[i]}: a JUnit report holds tests: use \`greenlight record tests\``);
+	const { reportMediaType } = await Promise.resolve().then(() => require("./reports.cjs"));
 	return withStore(env, async (store) => {
 		for (const [i, r] of reports.entries()) {
 			const item = require_read_evidence.scanStatement({
@@ -249,7 +250,7 @@ async function scan(files, flags) {
 				report: {
 					bytes: await storedReport(files[i], r.format),
 					name: node_path.default.basename(files[i]),
-					mediaType: r.format === "sarif" ? "application/sarif+json" : "application/json"
+					mediaType: reportMediaType(r.format)
 				},
 				findings: findingRecords(r),
 				...repoField(env),
