@@ -11,6 +11,7 @@ import type { Ledger } from '../../ledger/index.js';
 import type { SourceContext } from '../context.js';
 import {
   emptyEvidence,
+  EVIDENCE_PREDICATES,
   isNoLedger,
   openLedgerStore,
   PREDICATE,
@@ -65,7 +66,7 @@ export async function collectEvidence(
     const scansFrom = since - Math.max(maxSla, EVIDENCE_LOOKBACK_DAYS) * DAY;
     // One read from the earlier start, then each kind from its own start.
     const all = (
-      await store.statements({ predicateTypes: PREDICATE_LIST, since: new Date(scansFrom) })
+      await store.statements({ predicateTypes: EVIDENCE_PREDICATES, since: new Date(scansFrom) })
     ).filter((s) => s.statement.predicateType === PREDICATE.scan || Date.parse(s.recordedAt) >= from);
     return { ...(await toRecordedEvidence(all, store)), window };
   } catch (err) {
@@ -75,16 +76,6 @@ export async function collectEvidence(
     await store.close();
   }
 }
-
-const PREDICATE_LIST = [
-  PREDICATE.deployment,
-  PREDICATE.scan,
-  PREDICATE.tests,
-  PREDICATE.override,
-  PREDICATE.review,
-  PREDICATE.accessReview,
-  PREDICATE.gate,
-];
 
 /**
  * The `ledger` fact loader (for `evidence.continuous` and `evidence.retention`): recorded
@@ -136,7 +127,7 @@ function evidenceTypes(L: LedgerModule): string[] {
     L.PREDICATE_TYPES.assessment,
     L.PREDICATE_TYPES.checkResult,
     L.PREDICATE_TYPES.rawFacts,
-    ...PREDICATE_LIST,
+    ...EVIDENCE_PREDICATES,
     PREDICATE.sample,
   ].map((t) => L.evidenceType(t));
   return [...new Set(types)];
