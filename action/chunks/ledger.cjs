@@ -57,7 +57,7 @@ async function collectEvidence(ctx, opts = {}) {
 		const from = since - 30 * DAY;
 		const scansFrom = since - Math.max(maxSla, 30) * DAY;
 		const all = (await store.statements({
-			predicateTypes: PREDICATE_LIST,
+			predicateTypes: require_read_evidence.EVIDENCE_PREDICATES,
 			since: new Date(scansFrom)
 		})).filter((s) => s.statement.predicateType === require_predicate_types.PREDICATE.scan || Date.parse(s.recordedAt) >= from);
 		return {
@@ -71,15 +71,6 @@ async function collectEvidence(ctx, opts = {}) {
 		await store.close();
 	}
 }
-const PREDICATE_LIST = [
-	require_predicate_types.PREDICATE.deployment,
-	require_predicate_types.PREDICATE.scan,
-	require_predicate_types.PREDICATE.tests,
-	require_predicate_types.PREDICATE.override,
-	require_predicate_types.PREDICATE.review,
-	require_predicate_types.PREDICATE.accessReview,
-	require_predicate_types.PREDICATE.gate
-];
 /**
 * The `ledger` fact loader (for `evidence.continuous` and `evidence.retention`): recorded
 * assessments, the newest checkpoint and a bounded verification. An integrity error is a fact
@@ -130,7 +121,7 @@ function evidenceTypes(L) {
 		L.PREDICATE_TYPES.assessment,
 		L.PREDICATE_TYPES.checkResult,
 		L.PREDICATE_TYPES.rawFacts,
-		...PREDICATE_LIST,
+		...require_read_evidence.EVIDENCE_PREDICATES,
 		require_predicate_types.PREDICATE.sample
 	].map((t) => L.evidenceType(t));
 	return [...new Set(types)];
