@@ -1,5 +1,5 @@
 /**
- * The anomaly room (MO-2): rules over recorded evidence and the change population, alert
+ * Anomaly detection (MO-2): rules over recorded evidence and the change population, alert
  * delivery, the recorded run, and the `anomalies` fact loader that `anomaly.detection` reads.
  */
 export { detectAnomalies, RULES } from './rules.js';

@@ -5,7 +5,7 @@ import { toolVersion } from '../version.js';
 import { registerLedgerCommands } from './ledger.js';
 
 /**
- * The CLI door. Each command lives in its own file and is imported only when it runs, so
+ * The CLI's entry point. Each command lives in its own file and is imported only when it runs, so
  * `greenlight --version` stays close to a bare `node` start.
  */
 export async function main(argv: string[]): Promise<number> {
@@ -107,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-q, --quiet', 'no progress output')
     .action(run(() => import('./demo.js')));
 
-  // Pipeline evidence, change population, sampling and the CI gate (issue 5).
+  // Pipeline evidence, change population, sampling and the CI gate.
   const record = program
     .command('record')
     .description('Record pipeline evidence in the ledger (signed, idempotent, with the CI context)');

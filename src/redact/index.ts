@@ -208,7 +208,7 @@ export async function redactBlob(
 
 /**
  * Blobs this process already redacted, with what was done: redacting them again (the ledger below
- * the spool's door and `recordIdempotent`) costs nothing and keeps the first record.
+ * the spool's writer and `recordIdempotent`) costs nothing and keeps the first record.
  */
 const done = new WeakMap<Buffer, Redaction>();
 
