@@ -3338,7 +3338,7 @@ async function exportCmd(flags) {
 
 // src/cli/index.ts
 /**
-* The CLI door. Each command lives in its own file and is imported only when it runs, so
+* The CLI's entry point. Each command lives in its own file and is imported only when it runs, so
 * `greenlight --version` stays close to a bare `node` start.
 */
 async function main(argv) {

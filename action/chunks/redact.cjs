@@ -536,7 +536,7 @@ async function redactBlob(content, name, patterns = []) {
 }
 /**
 * Blobs this process already redacted, with what was done: redacting them again (the ledger below
-* the spool's door and `recordIdempotent`) costs nothing and keeps the first record.
+* the spool's writer and `recordIdempotent`) costs nothing and keeps the first record.
 */
 const done = /* @__PURE__ */ new WeakMap();
 function remember(bytes, redaction) {
