@@ -1,0 +1,51 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './cli.js';
+import { cleanupRepos, isolateGitConfig } from './git-repo.js';
+
+/*
+ * What a new user sees on a first run, through the real CLI on real git repositories: a command
+ * that cannot work says why and what to do (exit 2), and creates nothing on the way.
+ */
+
+isolateGitConfig();
+afterAll(cleanupRepos);
+
+/** No credentials of any kind, whatever the developer's shell has. */
+const NO_CREDENTIALS = {
+  GITHUB_TOKEN: '',
+  GH_TOKEN: '',
+  GITHUB_APP_ID: '',
+  GITHUB_APP_PRIVATE_KEY: '',
+  GITHUB_APP_PRIVATE_KEY_PATH: '',
+};
+
+describe('greenlight doctor without credentials', () => {
+  it('exits 2 and lists the checks that will be not_available', async () => {
+    const r = await runCli(['doctor', '--github', 'acme'], { env: NO_CREDENTIALS });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/no GitHub credentials: set GITHUB_TOKEN/);
+    expect(r.stdout).toMatch(/Checks that will be not_available without credentials \(\d+\):/);
+    expect(r.stdout).toMatch(/^ {2}branch\.protected$/m);
+    expect(r.stdout).toMatch(/^ {2}org\.mfa-required$/m);
+  });
+
+  it('prints machine-readable JSON with -f json: nothing visible, what is missing, the checks left', async () => {
+    const r = await runCli(['doctor', '-f', 'json'], { env: NO_CREDENTIALS });
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.stdout) as {
+      auth: unknown;
+      visible: unknown[];
+      missing: { what: string; needs: string }[];
+      notAvailableChecks: { check: string; reason: string }[];
+    };
+    expect(report.auth).toBeNull();
+    expect(report.visible).toEqual([]);
+    expect(report.missing[0]).toMatchObject({
+      what: 'GitHub credentials',
+      needs: expect.stringMatching(/GITHUB_TOKEN/),
+    });
+    expect(report.notAvailableChecks.map((c) => c.check)).toContain('branch.protected');
+    expect(report.notAvailableChecks.map((c) => c.check)).not.toContain('change.ticket-linked');
+    expect(r.stderr).toMatch(/no GitHub credentials/);
+  });
+});
