@@ -36,9 +36,33 @@ export default defineCheck({
     const byStatus: Partial<Record<SignatureStatus, number>> = {};
     for (const c of population) byStatus[c.signature] = (byStatus[c.signature] ?? 0) + 1;
     const good = byStatus.good ?? 0;
+    // `%G?` = E: git could not check the signature here (the signer's key is missing, e.g. GitHub's
+    // web-flow key). Such a commit is signed but undecided: it counts neither way, and the result is
+    // only decided when it would be the same whatever those signatures turn out to be.
+    const unverifiable = byStatus['cannot-check'] ?? 0;
     const share = good / population.length;
     const floor = config.thresholds.signedCommitsFloor;
     const details: Record<string, unknown> = { total: population.length, good, share, floor, byStatus };
+    const why =
+      `${unverifiable} ${unverifiable === 1 ? 'signature' : 'signatures'} git cannot check here (the signer's key is missing, ` +
+      "e.g. GitHub's web-flow key): import the signers' keys, or connect GitHub so the forge's verification decides";
+    if (unverifiable > 0 && share < floor && (good + unverifiable) / population.length >= floor) {
+      details.unverifiable = population
+        .filter((c) => c.signature === 'cannot-check')
+        .slice(0, LISTED)
+        .map((c) => c.sha);
+      const checked = population.length - unverifiable;
+      return [
+        notAvailable(
+          (checked === 0
+            ? `none of the ${population.length} changes on ${git.branch} could be checked: `
+            : `${good} of ${checked} checkable changes on ${git.branch} carry a valid signature, and the floor ` +
+              `of ${pct(floor)} depends on the rest: `) + why,
+          git.branch,
+          { details },
+        ),
+      ];
+    }
     if (share >= floor)
       return [
         pass(
@@ -52,8 +76,10 @@ export default defineCheck({
       .map(([status, n]) => `${n} ${status}`)
       .join(', ');
     const hints = [...(git.warnings ?? [])];
-    if (byStatus['cannot-check'] || byStatus['unknown-validity'])
-      hints.push("some signatures could not be verified here: import the signers' keys");
+    if (unverifiable > 0)
+      hints.push(`even counting as valid the ${why.replace(/: import.*/, '')}, the floor is not met`);
+    if (byStatus['unknown-validity'])
+      hints.push('some signers are not trusted here: add them to the allowed signers or import their keys');
     details.unsigned = population
       .filter((c) => c.signature !== 'good')
       .slice(0, LISTED)
