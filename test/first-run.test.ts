@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
-import { cleanupRepos, isolateGitConfig } from './git-repo.js';
+import { cleanupRepos, createRepo, isolateGitConfig } from './git-repo.js';
 
 /*
  * What a new user sees on a first run, through the real CLI on real git repositories: a command
@@ -47,5 +49,39 @@ describe('greenlight doctor without credentials', () => {
     expect(report.notAvailableChecks.map((c) => c.check)).toContain('branch.protected');
     expect(report.notAvailableChecks.map((c) => c.check)).not.toContain('change.ticket-linked');
     expect(r.stderr).toMatch(/no GitHub credentials/);
+  });
+});
+
+describe('greenlight sample without a ledger', () => {
+  const env = { ...NO_CREDENTIALS, GREENLIGHT_DATABASE_URL: '', GREENLIGHT_LEDGER_KEY: '' };
+
+  it('says to run greenlight init and exits 2, creating nothing, as assess does', async () => {
+    const repo = createRepo();
+    repo.commit({ subject: 'Add login' });
+    repo.commit({ subject: 'Fix login' });
+    const out = path.join(repo.dir, 'drawn');
+    const r = await runCli(
+      ['sample', '--repo', repo.dir, '--since', '2026-01-01', '--size', '1', '--seed', 's', '--out', out],
+      { cwd: repo.dir, env },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no evidence ledger at .*run `greenlight init`/);
+    expect(existsSync(path.join(repo.dir, '.greenlight'))).toBe(false);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('draws and records the sample once greenlight init has started the ledger', async () => {
+    const repo = createRepo();
+    repo.commit({ subject: 'Add login' });
+    repo.commit({ subject: 'Fix login' });
+    expect((await runCli(['init', repo.dir], { cwd: repo.dir, env })).code).toBe(0);
+    const out = path.join(repo.dir, 'drawn');
+    const r = await runCli(
+      ['sample', '--repo', repo.dir, '--since', '2026-01-01', '--size', '1', '--seed', 's', '--out', out],
+      { cwd: repo.dir, env },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/sampled 1 of 2 changes/);
+    expect(existsSync(path.join(out, 'manifest.json'))).toBe(true);
   });
 });

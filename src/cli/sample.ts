@@ -3,13 +3,14 @@ import path from 'node:path';
 import {
   blobDigests,
   buildStatement,
+  isNoLedger,
   nameSubject,
   openLedgerStore,
   recordIdempotent,
 } from '../evidence/index.js';
 import { drawSample, renderPopulation, toCsv } from '../population/index.js';
 import { captureCiContext, commandNow } from '../ci-context/index.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, type Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { loadPopulation } from './changes.js';
 import { checkOutDir } from './output.js';
@@ -40,6 +41,7 @@ export async function run(flags: SampleFlags): Promise<number> {
   if (flags.out) checkOutDir(flags.out);
   const root = path.resolve(flags.repo ?? '.');
   const { config } = loadConfig(root, flags.config);
+  await requireLedger(root, config, flags.config);
   const pop = await loadPopulation(flags);
   const sample = drawSample(pop, size, flags.seed);
   const out = checkOutDir(
@@ -143,4 +145,20 @@ export async function run(flags: SampleFlags): Promise<number> {
     await store.close();
   }
   return 0;
+}
+
+/**
+ * Like `assess`, `sample` does not start a ledger: without one it says to run `greenlight init`
+ * (exit 2) before reading anything, and creates nothing.
+ */
+async function requireLedger(root: string, config: Config, configFile: string | undefined): Promise<void> {
+  try {
+    const probe = await openLedgerStore({ root, config, ...(configFile ? { configFile } : {}) });
+    await probe.close();
+  } catch (err) {
+    if (!isNoLedger(err)) throw err;
+    throw new UsageError(
+      `${(err as Error).message} (sample records the draw in the evidence ledger and exports each sampled change's evidence from it)`,
+    );
+  }
 }
