@@ -14,6 +14,11 @@ export interface Finding {
   location?: Location;
   /** Small structured data for reports and evidence (counts, offending items). */
   details?: Record<string, unknown>;
+  /**
+   * This result's severity when it differs from the check's (e.g. a placeholder credential in a
+   * test fixture): the result carries it, so `--fail-on`, the gaps and every format honour it.
+   */
+  severity?: Severity;
 }
 
 export interface CheckContext {
@@ -71,12 +76,13 @@ export function defineCheck<N extends FactKey, O = Record<string, never>, U exte
   return { ...spec, severity: entry.severity, controls: [entry.control] };
 }
 
-type Extra = { location?: Location | undefined; details?: Record<string, unknown> };
+type Extra = { location?: Location | undefined; details?: Record<string, unknown>; severity?: Severity };
 
 function make(outcome: Finding['outcome'], message: string, resource: string, extra: Extra = {}): Finding {
   const f: Finding = { outcome, message, resource };
   if (extra.location) f.location = extra.location;
   if (extra.details) f.details = extra.details;
+  if (extra.severity) f.severity = extra.severity;
   return f;
 }
 

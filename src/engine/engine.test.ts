@@ -115,6 +115,25 @@ describe('evaluateChecks', () => {
     expect(results.every((r) => r.severity === 'low')).toBe(true);
   });
 
+  it("keeps a result's own severity over the check's, and ranks gaps and summaries by the highest", () => {
+    const mixed = defineCheck({
+      ...pinned,
+      evaluate: () => [
+        fail('a.yml is a fixture', 'a.yml', { severity: 'low' }),
+        fail('b.yml is not pinned', 'b.yml'),
+      ],
+    });
+    const results = evaluateChecks([mixed], { workflows }, { config: config(), now });
+    expect(results.map((r) => [r.resource, r.severity])).toEqual([
+      ['a.yml', 'low'],
+      ['b.yml', pinned.severity],
+    ]);
+    expect(rankGaps(results)[0]!.severity).toBe(pinned.severity);
+    const onlyLow = results.filter((r) => r.severity === 'low');
+    expect(rankGaps(onlyLow)[0]!.severity).toBe('low');
+    expect(summarizeChecks(onlyLow, new Set([mixed.id]))[0]!.severity).toBe('low');
+  });
+
   it('excepts matching fails until the exception expires, then says it expired', () => {
     const exceptions = [
       {

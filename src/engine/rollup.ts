@@ -31,7 +31,7 @@ export function summarizeChecks(results: CheckResult[], implemented: Set<string>
   return [...byCheck.entries()].map(([id, rs]) => ({
     id,
     title: rs[0]!.title,
-    severity: rs[0]!.severity,
+    severity: highest(rs),
     status: fold(rs.map((r) => r.outcome)),
     implemented: implemented.has(id),
     results: rs.length,
@@ -119,6 +119,14 @@ export function computeMaturity(
   return { level: reached.level, name: reached.name };
 }
 
+/** The highest severity among results: results may lower their own below the check's. */
+function highest(rs: CheckResult[]): CheckResult['severity'] {
+  return rs.reduce(
+    (a, r) => (SEVERITY_RANK[r.severity] > SEVERITY_RANK[a] ? r.severity : a),
+    rs[0]!.severity,
+  );
+}
+
 export function rankGaps(results: CheckResult[]): Gap[] {
   const failing = groupBy(
     results.filter((r) => r.outcome === 'fail' || r.outcome === 'error'),
@@ -127,7 +135,7 @@ export function rankGaps(results: CheckResult[]): Gap[] {
   return [...failing.values()]
     .map((rs) => ({
       checkId: rs[0]!.checkId,
-      severity: rs[0]!.severity,
+      severity: highest(rs),
       failing: rs.length,
       message: rs[0]!.message,
       remediation: rs[0]!.remediation,

@@ -257,6 +257,8 @@ export interface SecretFinding {
   path: string;
   line: number;
   column?: number;
+  /** Why the matched value is an obvious placeholder (`changeme`, `${VAR}`, an example host…), if it is. */
+  placeholder?: string;
 }
 
 export interface RepoFiles {

@@ -21,6 +21,7 @@ import {
 } from './dependency-updates.js';
 import { listFiles, repositoryName } from './list.js';
 import { loadSecretScanner, type ScanText } from './secrets.js';
+export { placeholderReason } from './secrets.js';
 
 export { parseCodeowners, CODEOWNERS_LOCATIONS } from './codeowners.js';
 

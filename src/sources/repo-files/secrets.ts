@@ -42,7 +42,55 @@ function redactedFinding(path: string, content: string, m: LintMessage): SecretF
   let message = `${label(m.messageId)} (${m.ruleId.replace(/^@secretlint\/secretlint-rule-/, '')}): ${mask(value)}`;
   // Belt and braces: whatever the rule matched must never reach a finding.
   if (value.length >= 4 && message.includes(value)) message = `${label(m.messageId)} (${m.ruleId})`;
-  return { ruleId: m.ruleId, message, path, line: m.loc.start.line, column: m.loc.start.column + 1 };
+  const finding: SecretFinding = {
+    ruleId: m.ruleId,
+    message,
+    path,
+    line: m.loc.start.line,
+    column: m.loc.start.column + 1,
+  };
+  const why = placeholderReason(value);
+  if (why) finding.placeholder = why;
+  return finding;
+}
+
+// Values no one uses as a real secret: documentation, samples and tests write these.
+const PLACEHOLDER_WORD =
+  /^(?:x+|\*+|\.{3,}|changeme|change_?me|pass(?:word|wd)?|secret|example|redacted|dummy|fake|test|sample|placeholder|your[-_]?\w*|my[-_]?\w*|admin|root|user(?:name)?|foo|bar|baz|none|null|todo|token|key)$/i;
+const TEMPLATE =
+  /^(?:<[^>]*>|\$\{[^}]*\}|\$\(?[A-Za-z_][A-Za-z0-9_]*\)?|\{\{.*\}\}|%[A-Za-z_]+%|%\([A-Za-z_]+\)s)$/;
+// RFC 2606 / RFC 6761 names reserved for documentation and tests.
+const EXAMPLE_HOST = /(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$/i;
+
+/**
+ * Why a matched value is an obvious placeholder, or undefined when it looks real. Only the
+ * reason is kept, never the value. A URL credential is a placeholder when its password is a
+ * placeholder word or template, equals the user name, or the host is a documentation domain;
+ * a token when it is a template, a run of `x`/`*`, or carries `EXAMPLE` (AWS's documented keys).
+ */
+export function placeholderReason(value: string): string | undefined {
+  const url = /^[a-z][a-z0-9+.-]*:\/\/([^:/@\s]*):([^@\s]*)@([^/:?#\s"'`]*)/i.exec(value);
+  if (url) {
+    const [, user = '', password = '', host = ''] = url;
+    const pw = decodeSafe(password);
+    if (TEMPLATE.test(pw)) return 'placeholder credential (the password is a template variable)';
+    if (PLACEHOLDER_WORD.test(pw)) return 'placeholder credential (the password is a well-known placeholder)';
+    if (pw === decodeSafe(user)) return 'placeholder credential (the password equals the user name)';
+    if (EXAMPLE_HOST.test(host)) return 'placeholder credential (a documentation host such as example.com)';
+    return undefined;
+  }
+  const token = value.trim().replace(/^["']|["']$/g, '');
+  if (TEMPLATE.test(token)) return 'placeholder credential (a template variable)';
+  if (/x{6,}|\*{6,}|EXAMPLE/i.test(token)) return 'placeholder credential (a masked or example value)';
+  return undefined;
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 // Names for the message ids of secretlint's recommended preset; others are spelled out generically.
