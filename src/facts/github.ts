@@ -310,6 +310,33 @@ export interface GithubFacts {
 // ---------------------------------------------------------------- helpers for checks (pure)
 
 /** Repositories in scope that are not archived. */
+/** Whether a login is a bot (`name[bot]`, as REST and this model spell bots) or GitHub Actions. */
+export function isBotLogin(login: string | null): boolean {
+  return login !== null && (/\[bot\]$/i.test(login) || login.toLowerCase() === 'github-actions');
+}
+
+/**
+ * The reviews that stand: each reviewer's latest APPROVED, CHANGES_REQUESTED or DISMISSED review
+ * (a later change request or dismissal supersedes an approval; a comment does not). Reviews of
+ * deleted accounts (author null) are kept as they are.
+ */
+export function standingReviews(reviews: GithubReview[]): GithubReview[] {
+  const decisive = reviews.filter((r) =>
+    ['APPROVED', 'CHANGES_REQUESTED', 'DISMISSED'].includes(r.state.toUpperCase()),
+  );
+  const latest = new Map<string, GithubReview>();
+  const anonymous: GithubReview[] = [];
+  for (const r of decisive) {
+    if (r.author === null) {
+      anonymous.push(r);
+      continue;
+    }
+    const prev = latest.get(r.author);
+    if (!prev || (prev.submittedAt ?? '') <= (r.submittedAt ?? '')) latest.set(r.author, r);
+  }
+  return [...latest.values(), ...anonymous];
+}
+
 export function liveRepositories(f: GithubFacts): GithubRepository[] {
   return f.repositories.filter((r) => !r.archived);
 }

@@ -142,6 +142,32 @@ describe('buildPopulation', () => {
     expect(stale.status).toBe('deviation');
   });
 
+  it('lets a reviewer’s later change request supersede their approval and does not count bot approvals as independent', () => {
+    const superseded = population(prMerge(10, 7), {
+      pullRequests: [
+        forgePr(7, 10, {
+          reviews: [
+            { author: 'bob', state: 'APPROVED', submittedAt: at(7), commitSha: sha(110) },
+            { author: 'bob', state: 'CHANGES_REQUESTED', submittedAt: at(8), commitSha: sha(110) },
+            { author: 'bob', state: 'COMMENTED', submittedAt: at(9), commitSha: sha(110) },
+          ],
+        }),
+      ],
+    }).rows[0]!;
+    expect(superseded.approvals).toEqual([]);
+    expect(superseded.independentApproval).toBe(false);
+    expect(superseded.status).toBe('deviation');
+    const bot = population(prMerge(10, 7), {
+      pullRequests: [
+        forgePr(7, 10, {
+          reviews: [{ author: 'github-actions', state: 'APPROVED', submittedAt: at(9), commitSha: sha(110) }],
+        }),
+      ],
+    }).rows[0]!;
+    expect(bot.approvals[0]).toMatchObject({ by: 'github-actions', independent: false });
+    expect(bot.independentApproval).toBe(false);
+  });
+
   it('says when there is no approval data at all rather than judging the approval', () => {
     const row = population(prMerge(10, 7)).rows[0]!;
     expect(row.independentApproval).toBeNull();

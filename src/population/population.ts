@@ -10,6 +10,7 @@ import type {
   ScanRecord,
   TestRecord,
 } from '../facts/index.js';
+import { isBotLogin, standingReviews } from '../facts/index.js';
 import { forgePullRequests } from './forge.js';
 import type {
   ChangeApproval,
@@ -394,7 +395,8 @@ function changeRow(c: Commit, rc: RowContext): ChangeRow {
 
   // Approvals from the forge, from CI review events, and from Approved-by/Reviewed-by trailers.
   const approvals: ChangeApproval[] = [];
-  for (const r of pr?.reviews ?? []) {
+  // A reviewer's latest review stands; a bot's or GitHub Actions' approval is not independent.
+  for (const r of standingReviews(pr?.reviews ?? [])) {
     if (r.state.toUpperCase() !== 'APPROVED' || !r.submittedAt) continue;
     approvals.push({
       by: r.author,
@@ -402,7 +404,7 @@ function changeRow(c: Commit, rc: RowContext): ChangeRow {
       source: 'forge',
       onHead: headSha !== null && r.commitSha === headSha,
       beforeMerge: before(r.submittedAt),
-      independent: independent(r.author),
+      independent: isBotLogin(r.author) ? false : independent(r.author),
     });
   }
   const ciApprovals = [

@@ -64,6 +64,31 @@ describe('change.independent-approval', () => {
     ).toMatch(/after the merge/);
     expect(problem({ reviews: [] })).toMatchObject({ outcome: 'fail', resource: 'acme/api#7' });
   });
+  it('lets a reviewer’s latest review stand: a later change request or dismissal supersedes the approval, a comment does not', () => {
+    const review = (state: string, hour: number) => ({
+      author: 'alice',
+      state,
+      submittedAt: `2026-10-01T${String(hour).padStart(2, '0')}:00:00Z`,
+      commitSha: HEAD,
+    });
+    expect(problem({ reviews: [review('APPROVED', 10), review('CHANGES_REQUESTED', 11)] }).message).toMatch(
+      /without a standing approval/,
+    );
+    expect(problem({ reviews: [review('APPROVED', 10), review('DISMISSED', 11)] }).outcome).toBe('fail');
+    expect(problem({ reviews: [review('APPROVED', 10), review('COMMENTED', 11)] }).outcome).toBe('pass');
+    expect(problem({ reviews: [review('CHANGES_REQUESTED', 10), review('APPROVED', 11)] }).outcome).toBe(
+      'pass',
+    );
+  });
+  it('does not count approvals by bots or GitHub Actions as independent human approvals', () => {
+    for (const author of ['github-actions', 'github-actions[bot]', 'renovate[bot]']) {
+      const f = problem({
+        reviews: [{ author, state: 'APPROVED', submittedAt: '2026-10-01T12:00:00Z', commitSha: HEAD }],
+      });
+      expect(f.outcome).toBe('fail');
+      expect(f.message).toContain(`approved only by ${author}, not an independent human approval`);
+    }
+  });
   it('is not_available when pull requests could not be read, not_applicable when none merged', () => {
     expect(
       outcomes(

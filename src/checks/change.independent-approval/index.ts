@@ -1,15 +1,25 @@
-import { isUnavailable, liveRepositories, type GithubPullRequest } from '../../facts/index.js';
+import {
+  isBotLogin,
+  isUnavailable,
+  liveRepositories,
+  standingReviews,
+  type GithubPullRequest,
+} from '../../facts/index.js';
 import { defineCheck, fail, notApplicable, notAvailable, pass, type Finding } from '../define-check.js';
 
 /** Why a merged pull request lacks an independent approval, or null when it has one. */
 export function approvalProblem(pr: GithubPullRequest): string | null {
-  const approvals = pr.reviews.filter((r) => r.state === 'APPROVED');
-  if (!approvals.length) return 'merged without any approval';
-  const independent = approvals.filter(
-    (r) => r.author && r.author !== pr.author && r.author !== pr.lastPusher,
-  );
+  const approvals = standingReviews(pr.reviews).filter((r) => r.state.toUpperCase() === 'APPROVED');
+  if (!approvals.length)
+    return pr.reviews.some((r) => r.state.toUpperCase() === 'APPROVED')
+      ? 'merged without a standing approval (each approval was superseded by a later change request or dismissal)'
+      : 'merged without any approval';
+  const humans = approvals.filter((r) => !isBotLogin(r.author));
+  if (!humans.length)
+    return `approved only by ${[...new Set(approvals.map((r) => r.author))].join(', ')}, not an independent human approval`;
+  const independent = humans.filter((r) => r.author && r.author !== pr.author && r.author !== pr.lastPusher);
   if (!independent.length) {
-    const who = [...new Set(approvals.map((r) => r.author ?? 'a deleted account'))].join(', ');
+    const who = [...new Set(humans.map((r) => r.author ?? 'a deleted account'))].join(', ');
     return who === pr.author
       ? `approved only by its author ${who}`
       : `approved only by ${who}, who pushed its last commit`;

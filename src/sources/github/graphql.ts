@@ -40,7 +40,7 @@ const PR_FIELDS = `
   number title body url createdAt updatedAt mergedAt baseRefName headRefName headRefOid
   author { login } mergedBy { login } mergeCommit { oid }
   labels(first: 20) { nodes { name } }
-  reviews(first: 50) { nodes { author { login } state submittedAt commit { oid } } }
+  reviews(first: 50) { nodes { author { __typename login } state submittedAt commit { oid } } }
   timelineItems(last: 1, itemTypes: [PULL_REQUEST_COMMIT, HEAD_REF_FORCE_PUSHED_EVENT]) {
     nodes {
       __typename
@@ -95,7 +95,7 @@ const prSchema = z.object({
         .array(
           z
             .object({
-              author: login,
+              author: z.object({ login: z.string(), __typename: z.string().optional() }).nullable(),
               state: z.string(),
               submittedAt: z.string().nullable(),
               commit: z.object({ oid: z.string() }).nullable(),
@@ -444,7 +444,12 @@ function toPull(pr: z.infer<typeof prSchema>): GithubPullRequest {
       r
         ? [
             {
-              author: r.author?.login ?? null,
+              // GraphQL names a bot `dependabot`; REST and this model say `dependabot[bot]`.
+              author: r.author
+                ? r.author.__typename === 'Bot' && !r.author.login.endsWith('[bot]')
+                  ? `${r.author.login}[bot]`
+                  : r.author.login
+                : null,
               state: r.state,
               submittedAt: r.submittedAt,
               commitSha: r.commit?.oid ?? null,
