@@ -9,6 +9,7 @@ export {
   repositoryName,
   ticketMatcher,
   untraceableReasons,
+  withoutOwnPullRequest,
 } from './population.js';
 export { forgePullRequests } from './forge.js';
 export type * from './types.js';

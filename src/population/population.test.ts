@@ -119,6 +119,15 @@ describe('buildPopulation', () => {
     expect(untraceableReasons(row!)).toEqual([]);
   });
 
+  it('records issue references as tickets by default, but never the change’s own pull-request number', () => {
+    const pop = population([
+      commit(3, { kind: 'forge-squash', prNumber: 123, subject: 'Add x (#123)' }),
+      commit(2, { kind: 'forge-squash', prNumber: 12, subject: 'Fix login (#12)', body: 'Fixes #1234' }),
+      commit(1, { subject: 'Share the cache', body: 'Refs: owner/repo#456' }),
+    ]);
+    expect(pop.rows.map((r) => r.ticket)).toEqual(['owner/repo#456', '#1234', null]);
+  });
+
   it('is a deviation when the only approval is the author’s own, or was given on another commit', () => {
     const self = population(prMerge(10, 7), {
       pullRequests: [

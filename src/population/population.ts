@@ -482,7 +482,7 @@ function changeRow(c: Commit, rc: RowContext): ChangeRow {
 
   const text = [pr?.title, pr?.body, c.subject, c.body, c.sourceBranch].filter(Boolean).join('\n');
   const emergency = emergencyOf(c, pr, rc, text);
-  const ticket = rc.ticketRe(text) ?? emergency?.ticket ?? null;
+  const ticket = rc.ticketRe(withoutOwnPullRequest(text, prNumber)) ?? emergency?.ticket ?? null;
 
   const reasons: string[] = [];
   const isPr = prNumber !== null || c.kind === 'pr-merge' || c.kind === 'forge-squash';
@@ -642,6 +642,15 @@ function forcePushRow(
     reasons: [`history of ${f.gitRef ?? branch} was rewritten by a force push`],
     evidence: [f.ref.index],
   };
+}
+
+/**
+ * `text` without the change's own pull-request number (`Add x (#123)`, `Merge pull request #123`):
+ * a pull request is not its own ticket. `#1234` stays when the number is 123.
+ */
+export function withoutOwnPullRequest(text: string, prNumber: number | null | undefined): string {
+  if (prNumber === null || prNumber === undefined || !text.includes('#')) return text;
+  return text.replace(new RegExp(`#${prNumber}(?!\\d)`, 'g'), '');
 }
 
 /** Returns the first ticket reference (key or tracker URL) in a text, or null. */

@@ -45,7 +45,53 @@ describe('change.ticket-linked', () => {
     expect(outcomes(findings)).toEqual(['fail', 'fail']);
     expect(findings.map((f) => f.resource)).toEqual([direct, squash]);
     expect(findings[1]?.message).toBe(
-      `${squash.slice(0, 7)} "Fix flaky test (#12)" (PR #12) links no ticket in its title, description, branch or commits`,
+      `${squash.slice(0, 7)} "Fix flaky test (#12)" (PR #12) links no ticket in its commit subject, body and trailers; ` +
+        "its pull request's title and description were not read (GitHub is not connected)",
+    );
+  });
+
+  it('recognises issue references with or without closing keywords, tracker keys and tracker URLs by default', async () => {
+    const repo = createRepo();
+    const messages: [string, string][] = [
+      ['Fix login', 'Fixes #123'],
+      ['Tidy logging', 'closes: #12'],
+      ['Handle nulls', 'RESOLVED #4'],
+      ['Share the cache', 'Refs: owner/repo#456'],
+      ['Port the parser', 'Part of group/sub/project#7'],
+      ['Retry uploads #88', ''],
+      ['Drop the flag', 'https://github.com/acme/api/issues/9'],
+      ['Pin images', 'See https://gitlab.com/acme/web/-/issues/3'],
+      ['Speed up CI', 'https://linear.app/acme/issue/ENG-12/speed-up-ci'],
+      ['Rotate keys', 'https://jira.acme.example/browse/OPS-1'],
+      ['Fix the docs', 'https://acme.youtrack.cloud/issue/PRJ-2'],
+      ['Add retries', 'https://dev.azure.com/acme/web/_workitems/edit/77'],
+      ['Bump the SDK', 'https://app.shortcut.com/acme/story/1234/bump-the-sdk'],
+      ['ABC-123 Rename things', ''],
+    ];
+    messages.forEach(([subject, body], i) => repo.squash(100 + i, { subject, body }));
+    const findings = runCheck(check, { git: await readHistory(repo) });
+    expect(findings.map((f) => f.message)).toEqual([`all ${messages.length} changes on main link a ticket`]);
+  });
+
+  it("takes no merge request, pull request link, C# version or the change's own PR number for a ticket", async () => {
+    const repo = createRepo();
+    const own = repo.squash(123, { subject: 'Add x' });
+    const mr = repo.commit({ subject: 'Merge branch feature', body: 'See merge request group/project!12' });
+    const csharp = repo.commit({ subject: 'Support C#10 records' });
+    const pull = repo.commit({ subject: 'Follow-up', body: 'After https://github.com/acme/api/pull/5' });
+    repo.branch('feature');
+    repo.commit({ subject: 'Work' });
+    repo.checkout('main');
+    const merge = repo.prMerge('feature', 31);
+    const findings = runCheck(check, { git: await readHistory(repo) });
+    expect(outcomes(findings)).toEqual(['fail', 'fail', 'fail', 'fail', 'fail']);
+    expect(new Set(findings.map((f) => f.resource))).toEqual(new Set([own, mr, csharp, pull, merge]));
+    // Offline, only the commits were read: the message says so and claims no PR description.
+    const direct = findings.find((f) => f.resource === csharp);
+    expect(direct?.message).toMatch(/links no ticket in its commit subject, body and trailers$/);
+    const merged = findings.find((f) => f.resource === merge);
+    expect(merged?.message).toMatch(
+      /\(PR #31\) links no ticket in its commit subject, body and trailers, its branch name or the commits it merged; its pull request's title and description were not read \(GitHub is not connected\)$/,
     );
   });
 
@@ -133,7 +179,7 @@ describe('change.ticket-linked with GitHub pull requests', () => {
     expect(outcomes(findings)).toEqual(['fail']);
     expect(findings[0]?.resource).toBe(last);
     expect(findings[0]?.message).toMatch(
-      /"Rename things \(#4\)" \(PR #4\) links no ticket in its title, description, branch or commits$/,
+      /"Rename things \(#4\)" \(PR #4\) links no ticket in its commit subject, body and trailers or its GitHub pull request's title, description and branch$/,
     );
   });
 

@@ -8,6 +8,7 @@ import {
   type GithubPullRequest,
   type GitHistory,
 } from '../../facts/index.js';
+import { withoutOwnPullRequest } from '../../population/index.js';
 import { defineCheck, errorResult, fail, notApplicable, notAvailable, pass } from '../define-check.js';
 
 const short = (sha: string): string => sha.slice(0, 7);
@@ -47,11 +48,21 @@ function mergedCommits(commits: readonly Commit[], merges: readonly Commit[]): M
   return result;
 }
 
-/** Whether the subject links a ticket, not counting the PR's own number (`(#123)` is not a ticket). */
-function subjectLinked(c: Commit, linked: (text: string) => boolean): boolean {
-  if (!linked(c.subject)) return false;
-  if (c.prNumber === undefined || !c.subject.includes('#')) return true;
-  return linked(c.subject.split(`#${c.prNumber}`).join(''));
+/** Whether the commit message links a ticket, not counting the PR's own number (`(#123)` is not a ticket). */
+function messageLinked(c: Commit, linked: (text: string) => boolean): boolean {
+  return (
+    linked(withoutOwnPullRequest(c.subject, c.prNumber)) || linked(withoutOwnPullRequest(c.body, c.prNumber))
+  );
+}
+
+/** What was read for a change that links no ticket, so the message claims no more than that. */
+function fieldsRead(c: Commit, prRead: boolean, unread: string | undefined): string {
+  const local =
+    `its commit subject, body and trailers${c.sourceBranch ? ', its branch name' : ''}` +
+    (c.parents.length > 1 ? ' or the commits it merged' : '');
+  if (prRead) return `${local} or its GitHub pull request's title, description and branch`;
+  const isPr = c.prNumber !== undefined || c.kind !== 'direct-push';
+  return isPr ? `${local}; its pull request's title and description were not read (${unread})` : local;
 }
 
 /** A commit's pull request: by the number its message names, or by the merge commit GitHub made. */
@@ -119,9 +130,7 @@ export default defineCheck({
     );
     if (changes.length === 0)
       return [notApplicable(`no change reached ${git.branch} in the window`, git.branch)];
-    let unlinked = changes.filter(
-      (c) => !subjectLinked(c, linked) && !linked(c.body) && !linked(c.sourceBranch),
-    );
+    let unlinked = changes.filter((c) => !messageLinked(c, linked) && !linked(c.sourceBranch));
     const merges = unlinked.filter((c) => c.parents.length > 1);
     if (merges.length > 0) {
       const behind = mergedCommits(git.commits, merges);
@@ -148,14 +157,27 @@ export default defineCheck({
           ...(viaPr ? [{ details: { linkedInPullRequest: viaPr } }] : []),
         ),
       ];
-    const unread = prs && 'reason' in prs ? ` (${prs.reason})` : '';
-    return unlinked.map((c) =>
-      fail(
+    const unread = !github
+      ? 'GitHub is not connected'
+      : prs && 'reason' in prs
+        ? prs.reason
+        : 'no pull request read from GitHub matches it';
+    return unlinked.map((c) => {
+      const prRead = !!prs && !('reason' in prs) && prs.get(c) !== undefined;
+      return fail(
         `${short(c.sha)} "${c.subject}"${c.prNumber !== undefined ? ` (PR #${c.prNumber})` : ''} links no ticket ` +
-          `in its title, description, branch or commits${unread}`,
+          `in ${fieldsRead(c, prRead, unread)}`,
         c.sha,
-        { details: { sha: c.sha, kind: c.kind, subject: c.subject, ...(c.prUrl ? { prUrl: c.prUrl } : {}) } },
-      ),
-    );
+        {
+          details: {
+            sha: c.sha,
+            kind: c.kind,
+            subject: c.subject,
+            read: prRead ? ['commit', 'pull-request'] : ['commit'],
+            ...(c.prUrl ? { prUrl: c.prUrl } : {}),
+          },
+        },
+      );
+    });
   },
 });
