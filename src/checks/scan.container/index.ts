@@ -1,4 +1,4 @@
-import type { Location, WorkflowSet } from '../../facts/index.js';
+import type { Location, RepoFiles, WorkflowSet } from '../../facts/index.js';
 import {
   describeUse,
   runsOnPullRequests,
@@ -9,6 +9,7 @@ import {
   type ScanUse,
 } from '../../scanners/index.js';
 import { defineCheck, fail, notApplicable, notAvailable, pass, type Finding } from '../define-check.js';
+import { setAsideFixtures, withSetAside } from '../fixture-files.js';
 
 const BUILD_ACTIONS = [
   'docker/build-push-action',
@@ -68,38 +69,58 @@ export default defineCheck({
     'In the workflow that builds the image, scan it before pushing and fail on high/critical findings (e.g. aquasecurity/trivy-action with image-ref and exit-code: 1, anchore/scan-action, `grype IMAGE --fail-on high`); and rescan the published image on a daily schedule so new CVEs are found.',
   evaluate({ workflows, repoFiles }) {
     const builds = imageBuilds(workflows);
-    const dockerfiles = repoFiles.iac.filter((i) => i.kind === 'dockerfile').map((i) => i.path);
-    if (!builds.length && !dockerfiles.length)
-      return [
-        notApplicable(
-          'No container image is built here (no Dockerfile/Containerfile, no image build step in CI)',
-          repoFiles.repository ?? repoFiles.root,
-        ),
-      ];
-
-    const scans = scansInWorkflows(workflows).filter((u) => u.type === 'container');
-    const findings: Finding[] = [];
-    const onBuild = buildScans(scans, builds);
-    if (!onBuild.gating.length)
-      findings.push(
-        ...buildFindings(onBuild.candidates, builds, dockerfiles, repoFiles.repository ?? repoFiles.root),
-      );
-    const daily = scans.filter((u) => scheduleOf(u) === 'daily');
-    if (!daily.length)
-      findings.push(
-        dailyFinding(scans, builds[0]?.workflow ?? dockerfiles[0] ?? repoFiles.repository ?? repoFiles.root),
-      );
-    if (findings.length) return findings;
-    const [first] = onBuild.gating;
-    return [
-      pass(
-        `Images are scanned on build by ${onBuild.gating.map(describeUse).join('; ')} and daily by ${daily.map(describeUse).join('; ')}`,
-        first?.workflow ?? repoFiles.repository ?? repoFiles.root,
-        { location: first?.location },
+    const { kept, setAside } = setAsideFixtures(
+      repoFiles.iac.filter((i) => i.kind === 'dockerfile'),
+      workflows,
+    );
+    return withSetAside(
+      evaluateImages(
+        workflows,
+        repoFiles,
+        builds,
+        kept.map((i) => i.path),
       ),
-    ];
+      setAside,
+    );
   },
 });
+
+function evaluateImages(
+  workflows: WorkflowSet,
+  repoFiles: RepoFiles,
+  builds: Build[],
+  dockerfiles: string[],
+): Finding[] {
+  if (!builds.length && !dockerfiles.length)
+    return [
+      notApplicable(
+        'No container image is built here (no Dockerfile/Containerfile, no image build step in CI)',
+        repoFiles.repository ?? repoFiles.root,
+      ),
+    ];
+
+  const scans = scansInWorkflows(workflows).filter((u) => u.type === 'container');
+  const findings: Finding[] = [];
+  const onBuild = buildScans(scans, builds);
+  if (!onBuild.gating.length)
+    findings.push(
+      ...buildFindings(onBuild.candidates, builds, dockerfiles, repoFiles.repository ?? repoFiles.root),
+    );
+  const daily = scans.filter((u) => scheduleOf(u) === 'daily');
+  if (!daily.length)
+    findings.push(
+      dailyFinding(scans, builds[0]?.workflow ?? dockerfiles[0] ?? repoFiles.repository ?? repoFiles.root),
+    );
+  if (findings.length) return findings;
+  const [first] = onBuild.gating;
+  return [
+    pass(
+      `Images are scanned on build by ${onBuild.gating.map(describeUse).join('; ')} and daily by ${daily.map(describeUse).join('; ')}`,
+      first?.workflow ?? repoFiles.repository ?? repoFiles.root,
+      { location: first?.location },
+    ),
+  ];
+}
 
 /**
  * "On build": in a workflow that builds images, a scan in that same workflow; when images are
