@@ -5,8 +5,14 @@ import { didYouMean, loadConfig, parseSince, type LoadedConfig } from '../config
 
 export { parseSince };
 import { GreenlightError, SourceError, UsageError } from '../errors.js';
-import { isUnavailable, type CollectedFacts, type FactKey, type Subject } from '../facts/index.js';
-import { FACT_LOADERS, type SourceContext } from '../sources/index.js';
+import {
+  isUnavailable,
+  remoteRepositoryName,
+  type CollectedFacts,
+  type FactKey,
+  type Subject,
+} from '../facts/index.js';
+import { checkoutRemotes, FACT_LOADERS, gitCheckoutProblem, type SourceContext } from '../sources/index.js';
 import { toolVersion } from '../version.js';
 import { evaluateChecks, unimplementedResults } from './evaluate.js';
 import {
@@ -41,6 +47,8 @@ export interface AssessOptions {
   branch?: string;
   /** Only checks whose id equals or starts with one of these (e.g. `change.`). */
   only?: string[];
+  /** Refuse (UsageError) a root outside a git checkout; `assess --no-git` turns it off. */
+  requireGit?: boolean;
   now?: Date;
   progress?: (message: string) => void;
   /** The check registry; tests pass their own. */
@@ -60,6 +68,14 @@ export async function assess(opts: AssessOptions = {}): Promise<AssessRun> {
   const root = path.resolve(opts.root ?? '.');
   const loaded = loadConfig(root, opts.configFile);
   const { config } = loaded;
+  if (opts.requireGit) {
+    // Without git, every file below the folder would be read (someone's home or /tmp).
+    const problem = await gitCheckoutProblem(root);
+    if (problem)
+      throw new UsageError(
+        `${problem.replace(/: run inside a git checkout or pass a path$/, '')}: greenlight assesses a git checkout; pass --no-git to read every file below ${root} without history`,
+      );
+  }
   const now = opts.now ?? new Date();
   const until = opts.until ?? now;
   const since = opts.since === undefined ? parseSince(config.window.since, now, 'window.since') : opts.since;
@@ -85,9 +101,15 @@ export async function assess(opts: AssessOptions = {}): Promise<AssessRun> {
   });
 
   const implemented = new Set(registry.map((c) => c.id));
-  const subject = subjectOf(root, facts, opts.github?.target);
+  const target = opts.github?.target;
+  // In organisation mode the checkout's repository is named by its remote, read even without git facts.
+  const remotes =
+    target && !target.includes('/') && (!facts.git || isUnavailable(facts.git))
+      ? await checkoutRemotes(root)
+      : undefined;
+  const subject = subjectOf(root, facts, target, remotes);
   const results = [
-    ...evaluateChecks(selected, facts, { config, now, repository: subject.name }),
+    ...evaluateChecks(selected, facts, { config, now, repository: checkoutRepository(subject) }),
     ...(opts.only ? [] : unimplementedResults(implemented, config)),
   ];
   const checks = summarizeChecks(results, implemented);
@@ -161,7 +183,23 @@ export function checkSelectors(only: string[], ids: string[]): void {
   );
 }
 
-function subjectOf(root: string, facts: CollectedFacts, githubTarget?: string): Subject {
+/**
+ * The repository the checks judge as this checkout: in organisation mode (`--github acme`) the
+ * subject is named after the organisation, but the checkout is the repository its remote names
+ * (`acme/web`), so its GitHub facts are looked up under that name.
+ */
+function checkoutRepository(subject: Subject): string {
+  if (subject.kind === 'github' && !subject.name.includes('/') && subject.remoteUrl)
+    return remoteRepositoryName(subject.remoteUrl) ?? subject.name;
+  return subject.name;
+}
+
+function subjectOf(
+  root: string,
+  facts: CollectedFacts,
+  githubTarget?: string,
+  remotes?: { name: string; url: string }[],
+): Subject {
   const subject: Subject = { kind: 'local', name: path.basename(root), path: root };
   const git = facts.git;
   if (git && !isUnavailable(git)) {
@@ -174,6 +212,8 @@ function subjectOf(root: string, facts: CollectedFacts, githubTarget?: string): 
       if (m?.[1]) subject.name = m[1];
     }
   }
+  const remote = remotes?.find((r) => r.name === 'origin') ?? remotes?.[0];
+  if (remote && !subject.remoteUrl) subject.remoteUrl = remote.url;
   if (githubTarget) {
     subject.kind = 'github';
     subject.name = githubTarget;

@@ -18,3 +18,24 @@ export const FACT_LOADERS: { [K in FactKey]: Loader<K> } = {
   ledger: async (ctx) => (await import('./ledger/index.js')).collectLedgerFacts(ctx),
   anomalies: async (ctx) => (await import('./ledger/index.js')).collectAnomalyFacts(ctx),
 };
+
+/** Why `root` is not inside a git checkout (git's own reason), or undefined when it is. */
+export async function gitCheckoutProblem(root: string): Promise<string | undefined> {
+  const { readRepo } = await import('./git/repo.js');
+  return readRepo(root).then(
+    () => undefined,
+    (e: Error) => e.message,
+  );
+}
+
+/**
+ * The checkout's git remotes (`git remote -v`), without reading its history; empty when `root`
+ * is not a git checkout. The engine names the checkout's repository from them.
+ */
+export async function checkoutRemotes(root: string): Promise<{ name: string; url: string }[]> {
+  const { readRepo } = await import('./git/repo.js');
+  return readRepo(root).then(
+    (r) => r.remotes,
+    () => [],
+  );
+}

@@ -124,6 +124,35 @@ describe('scan.sast through the engine', () => {
   });
 });
 
+describe('scan.sast in organisation mode through the engine', () => {
+  isolateGitConfig();
+  afterAll(cleanupRepos);
+  const h = simulatorHarness();
+
+  it('finds the checkout’s repository (origin acme/api) among the organisation’s GitHub facts', async () => {
+    const sim = await h.start(baseScenario());
+    const repo = createRepo();
+    mkdirSync(path.join(repo.dir, '.github', 'workflows'), { recursive: true });
+    writeFileSync(
+      path.join(repo.dir, '.github', 'workflows', 'ci.yml'),
+      'on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n',
+    );
+    repo.commit({ subject: 'CI' });
+    repo.git(['remote', 'add', 'origin', 'git@github.com:acme/api.git']);
+    const run = await assess({
+      root: repo.dir,
+      checks: [check],
+      only: ['scan.sast'],
+      now: NOW,
+      github: { target: 'acme', apiUrl: sim.url, token: TOKEN, cacheFile: null, retryBaseMs: 1 },
+    });
+    expect(run.assessment.subject).toMatchObject({ kind: 'github', name: 'acme' });
+    const results = run.assessment.results.filter((r) => r.checkId === 'scan.sast');
+    expect(results).toMatchObject([{ outcome: 'pass', resource: 'acme/api' }]);
+    expect(results[0]!.message).toContain('GitHub code scanning is enabled for acme/api');
+  });
+});
+
 describe('scan.sast with GitHub facts', () => {
   const h = simulatorHarness();
   let github: GithubFacts;
