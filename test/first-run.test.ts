@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
@@ -83,5 +84,54 @@ describe('greenlight sample without a ledger', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/sampled 1 of 2 changes/);
     expect(existsSync(path.join(out, 'manifest.json'))).toBe(true);
+  });
+});
+
+/** A local port that was just free: connecting to it is refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('a token set but the GitHub API unreachable', () => {
+  const run = async (githubUrl: string) => {
+    const repo = createRepo();
+    repo.commit({ subject: 'Add login' });
+    return runCli(
+      ['assess', repo.dir, '--github', 'acme/web', '--github-url', githubUrl, '--no-record', '-q'],
+      { cwd: repo.dir, env: { ...NO_CREDENTIALS, GITHUB_TOKEN: 'test-token-not-real' } },
+    );
+  };
+
+  // Each would run for minutes if the API client retried every request with its backoff.
+  it(
+    'fails in seconds on a refused connection, saying so while it retries, exit 4',
+    { timeout: 30_000 },
+    async () => {
+      const port = await closedPort();
+      const r = await run(`http://127.0.0.1:${port}`);
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain(
+        `GitHub API at 127.0.0.1:${port} unreachable: connection refused (ECONNREFUSED); retrying (1/2)`,
+      );
+      expect(r.stderr).toMatch(/nothing could be read for acme\/web: .*ECONNREFUSED/);
+      expect(r.stderr).not.toContain('test-token-not-real');
+    },
+  );
+
+  it('fails in seconds when the host name does not resolve, exit 4', { timeout: 30_000 }, async () => {
+    const r = await run('http://github.greenlight-test.invalid');
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/unreachable: the host name (does not resolve|could not be resolved)/);
+    expect(r.stderr).toMatch(/nothing could be read for acme\/web: .*github\.greenlight-test\.invalid/);
+  });
+
+  it('fails in seconds on a port fetch refuses (127.0.0.1:9), exit 4', { timeout: 30_000 }, async () => {
+    const r = await run('http://127.0.0.1:9');
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/bad port/);
   });
 });

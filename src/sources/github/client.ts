@@ -15,7 +15,21 @@ import { redactJson, registerSecret } from '../../redact/index.js';
  * unchanged resource comes back 304 and costs no rate limit.
  */
 
-const GreenlightOctokit = Octokit.plugin(paginateRest, retry, throttling);
+/**
+ * A request that failed because the API cannot be reached at all (the connection was refused, the
+ * host name does not resolve, no route) has already been retried by `unreachableFetch`: the retry
+ * plugin must not retry it again with its minutes of backoff. Registered before `retry`, so this
+ * error hook runs first and sets the request's own retry count to 0.
+ */
+function noRetryWhenUnreachable(octokit: Octokit): void {
+  octokit.hook.error('request', (error, options) => {
+    if (connectionFailure((error as { cause?: unknown }).cause))
+      options.request = { ...options.request, retries: 0 } as typeof options.request;
+    throw error;
+  });
+}
+
+const GreenlightOctokit = Octokit.plugin(paginateRest, noRetryWhenUnreachable, retry, throttling);
 export type Client = InstanceType<typeof GreenlightOctokit>;
 
 export interface AppCredentials {
@@ -34,6 +48,8 @@ export interface ClientOptions {
   retryBaseMs: number;
   /** File keeping ETags and bodies between runs; null: in memory only. */
   cacheFile: string | null;
+  /** Told when the API cannot be reached and the request is retried (default: a stderr line). */
+  notice?: (message: string) => void;
 }
 
 export interface ClientStats {
@@ -63,7 +79,8 @@ export async function createClient(opts: ClientOptions): Promise<GithubClient> {
   const stats: ClientStats = { requests: 0, notModified: 0, rateLimitRemaining: null, scopes: null };
   const cache = loadCache(opts.cacheFile);
   const state = { dirty: false };
-  const common = octokitOptions(opts, countingFetch(stats));
+  const notice = opts.notice ?? ((m: string) => void process.stderr.write(`greenlight: ${m}\n`));
+  const common = octokitOptions(opts, countingFetch(stats, unreachableFetch(opts, notice)));
   const octokit = await authenticatedOctokit(opts, common);
   answerFromEtagCache(octokit, cache, () => (state.dirty = true));
 
@@ -86,10 +103,10 @@ export async function createClient(opts: ClientOptions): Promise<GithubClient> {
 }
 
 /** A fetch that counts every HTTP request actually sent (retries included) and reads the budget left. */
-function countingFetch(stats: ClientStats) {
+function countingFetch(stats: ClientStats, send: typeof fetch) {
   return async (url: string | URL | Request, init?: RequestInit) => {
     stats.requests++;
-    const res = await fetch(url, init);
+    const res = await send(url, init);
     const left = res.headers.get('x-ratelimit-remaining');
     if (left !== null && res.headers.get('x-ratelimit-resource') !== 'graphql')
       stats.rateLimitRemaining = Number(left);
@@ -101,6 +118,66 @@ function countingFetch(stats: ClientStats) {
         .filter(Boolean);
     if (res.status === 304) stats.notModified++;
     return res;
+  };
+}
+
+/** Connection-level failures: nothing reached the API, so retrying for minutes cannot help. */
+const UNREACHABLE: Record<string, string> = {
+  ENOTFOUND: 'the host name does not resolve (DNS)',
+  EAI_AGAIN: 'the host name could not be resolved (DNS unavailable)',
+  ECONNREFUSED: 'connection refused',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+};
+
+/** The reason a fetch failed before reaching the server, or null for any other failure. */
+function connectionFailure(err: unknown): string | null {
+  const cause = (err as { cause?: { code?: string; errors?: { code?: string }[] } } | undefined)?.cause;
+  // fetch refuses some ports outright (9, 25, …: the Fetch standard's "bad ports").
+  if ((cause as { message?: string } | undefined)?.message === 'bad port')
+    return 'fetch refuses to connect to this port (bad port)';
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  return code && UNREACHABLE[code] ? `${UNREACHABLE[code]} (${code})` : null;
+}
+
+/** Retries of a request that could not reach the API, and their wait (base: the client's retryBaseMs). */
+const CONNECT_RETRIES = 2;
+
+/**
+ * fetch, failing fast when the API cannot be reached: a connection-level failure is retried
+ * twice within a few seconds (each retry said on stderr), then every request of this client
+ * fails at once with the same reason instead of each being retried with backoff.
+ */
+function unreachableFetch(opts: ClientOptions, notice: (m: string) => void): typeof fetch {
+  const host = (() => {
+    try {
+      return new URL(opts.apiUrl).host;
+    } catch {
+      return opts.apiUrl;
+    }
+  })();
+  let down: unknown = null;
+  let said = 0;
+  return async (url, init) => {
+    if (down) throw down;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetch(url, init);
+      } catch (err) {
+        const reason = connectionFailure(err);
+        if (!reason) throw err;
+        if (down) throw down;
+        if (attempt >= CONNECT_RETRIES) {
+          down = err;
+          throw err;
+        }
+        if (attempt + 1 > said) {
+          said = attempt + 1;
+          notice(`GitHub API at ${host} unreachable: ${reason}; retrying (${said}/${CONNECT_RETRIES})…`);
+        }
+        await new Promise((r) => setTimeout(r, (opts.retryBaseMs * (attempt + 1)) / 2));
+      }
+    }
   };
 }
 
