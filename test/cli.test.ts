@@ -38,7 +38,17 @@ describe('cli', () => {
   it('writes a JSON report to --out with the documented fields', async () => {
     const dir = tmp();
     const out = path.join(dir, 'report.json');
-    const r = await runCli(['assess', dir, '--format', 'json', '--out', out, '--no-record', '-q']);
+    const r = await runCli([
+      'assess',
+      dir,
+      '--no-git',
+      '--format',
+      'json',
+      '--out',
+      out,
+      '--no-record',
+      '-q',
+    ]);
     expect([0, 1]).toContain(r.code);
     expect(r.stdout).toBe('');
     const report = JSON.parse(readFileSync(out, 'utf8'));

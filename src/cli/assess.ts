@@ -20,6 +20,8 @@ export interface AssessFlags {
   only?: string[];
   failOn: Severity;
   record: boolean;
+  /** False with `--no-git`: assess a folder that is not a git checkout (files only, no history). */
+  git: boolean;
   quiet?: boolean;
   github?: string;
   githubUrl?: string;
@@ -43,6 +45,7 @@ export async function run(target: string, flags: AssessFlags): Promise<number> {
     ...(since !== undefined ? { since } : {}),
     ...(flags.branch ? { branch: flags.branch } : {}),
     ...(flags.only ? { only: flags.only } : {}),
+    requireGit: flags.git !== false,
     ...githubOptions(flags),
   });
   progress.done();

@@ -53,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
         .default('low'),
     )
     .option('--no-record', 'do not record the assessment in the evidence ledger')
+    .option('--no-git', 'assess a folder that is not a git repository (its files only, no history)')
     .option('-q, --quiet', 'no progress output')
     .option(
       '--github <target>',
