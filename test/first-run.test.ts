@@ -135,3 +135,59 @@ describe('a token set but the GitHub API unreachable', () => {
     expect(r.stderr).toMatch(/bad port/);
   });
 });
+
+describe('greenlight changes on a window without the changes', () => {
+  const env = { ...NO_CREDENTIALS, GREENLIGHT_DATABASE_URL: '', GREENLIGHT_LEDGER_KEY: '' };
+
+  it('says when the last change was and suggests --since when the window is empty', async () => {
+    const repo = createRepo();
+    repo.commit({ subject: 'Add login', date: '2026-01-05T09:00:00Z' });
+    const last = repo.commit({ subject: 'Fix login', date: '2026-01-06T09:00:00Z' });
+    const r = await runCli(
+      ['changes', '--repo', repo.dir, '--since', '2026-03-01', '--until', '2026-04-01'],
+      {
+        cwd: repo.dir,
+        env,
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `no changes to main from 2026-03-01 to 2026-04-01; the last change was on 2026-01-06 (commit ${last.slice(0, 12)}): widen the window with --since 2026-01-06`,
+    );
+  });
+
+  it('names a deployed commit before the window start as older than the window, not as off the branch', async () => {
+    const repo = createRepo();
+    const old = repo.commit({ subject: 'Add login', date: '2026-01-05T09:00:00Z' });
+    repo.commit({ subject: 'Fix login', date: '2026-03-03T09:00:00Z' });
+    expect((await runCli(['init', repo.dir], { cwd: repo.dir, env })).code).toBe(0);
+    const deployed = await runCli(
+      [
+        'record',
+        'deployment',
+        '--repo',
+        repo.dir,
+        '--env',
+        'production',
+        '--commit',
+        old,
+        '--at',
+        '2026-03-02T00:00:00Z',
+      ],
+      { cwd: repo.dir, env },
+    );
+    expect(deployed.code).toBe(0);
+    const r = await runCli(
+      ['changes', '--repo', repo.dir, '--since', '2026-03-01', '--until', '2026-04-01'],
+      {
+        cwd: repo.dir,
+        env,
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `deployed commit ${old.slice(0, 7)} is older than the window start (2026-03-01); it is on main`,
+    );
+    expect(r.stdout).not.toContain('which is not on main');
+  });
+});

@@ -86,8 +86,32 @@ async function githubPullRequests(
 export async function run(flags: ChangesFlags): Promise<number> {
   if (flags.out) checkOutFile(flags.out);
   const pop = await loadPopulation(flags);
+  await explainWindow(path.resolve(flags.repo ?? '.'), pop);
   const text = renderPopulation(pop, flags.format);
   if (flags.out) writeAtomic(flags.out, text);
   else process.stdout.write(text);
   return 0;
+}
+
+/**
+ * An empty window says when the branch last changed and how to widen it; a deployed commit that is
+ * on the branch but before the window is marked as such (it is not "not on the branch").
+ */
+async function explainWindow(root: string, pop: Population): Promise<void> {
+  const { branchHistory } = await import('../sources/git/index.js');
+  const deployed = pop.offBranchDeployments.map((d) => d.commit);
+  if (pop.rows.length > 0 && deployed.length === 0) return;
+  const history = await branchHistory(root, pop.branch, deployed);
+  const since = pop.since ? Date.parse(pop.since) : null;
+  for (const d of pop.offBranchDeployments) {
+    const at = history.onBranch.get(d.commit);
+    if (at && since !== null && Date.parse(at) < since) d.olderThanWindow = true;
+  }
+  if (pop.rows.length > 0) return;
+  const window = `${pop.since?.slice(0, 10) ?? 'the beginning'} to ${pop.until.slice(0, 10)}`;
+  process.stderr.write(
+    history.newest
+      ? `greenlight: no changes to ${pop.branch} from ${window}; the last change was on ${history.newest.committedAt.slice(0, 10)} (commit ${history.newest.commit.slice(0, 12)}): widen the window with --since ${history.newest.committedAt.slice(0, 10)}\n`
+      : `greenlight: no changes to ${pop.branch} from ${window}, and no commit on ${pop.branch}\n`,
+  );
 }

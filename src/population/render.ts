@@ -88,7 +88,9 @@ export function toTable(pop: Population): string {
   );
   for (const d of pop.offBranchDeployments)
     lines.push(
-      `deployment to ${d.environment} on ${d.deployedAt.slice(0, 10)} shipped ${d.commit.slice(0, 7)}, which is not on ${pop.branch}`,
+      d.olderThanWindow
+        ? `deployment to ${d.environment} on ${d.deployedAt.slice(0, 10)}: deployed commit ${d.commit.slice(0, 7)} is older than the window start (${pop.since?.slice(0, 10)}); it is on ${pop.branch}`
+        : `deployment to ${d.environment} on ${d.deployedAt.slice(0, 10)} shipped ${d.commit.slice(0, 7)}, which is not on ${pop.branch}`,
     );
   for (const w of pop.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';

@@ -107,6 +107,8 @@ export interface OffBranchDeployment {
   commit: string;
   deployedAt: string;
   index: number;
+  /** Set by `changes` when the commit is on the branch but committed before the window start. */
+  olderThanWindow?: boolean;
 }
 
 export interface Population {

@@ -9,6 +9,7 @@ import { GitNotFoundError, streamGitRecords } from './run-git.js';
 export { isBotIdentity } from './classify.js';
 export { logArgs, LOG_FORMAT } from './log.js';
 export { stripCredentials } from './remotes.js';
+export { branchHistory, type BranchHistory } from './branch-history.js';
 
 const PROGRESS_EVERY = 5000;
 
