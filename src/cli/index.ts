@@ -8,9 +8,17 @@ import { registerLedgerCommands } from './ledger.js';
  * The CLI's entry point. Each command lives in its own file and is imported only when it runs, so
  * `greenlight --version` stays close to a bare `node` start.
  */
+function onStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(141);
+}
+
 export async function main(argv: string[]): Promise<number> {
   // Everything the command prints (output, notices, errors, logs of libraries) is redacted.
   installOutputRedaction();
+  // A reader that stops early (`greenlight controls | head`) ends the command as it ends Unix
+  // tools: quietly, with 141 (128 + SIGPIPE), never a pass (a `set -o pipefail` gate fails closed).
+  if (process.stdout.listenerCount('error') === 0) process.stdout.on('error', onStdoutError);
   const program = new Command()
     .name('greenlight')
     .description('Make your CI/CD pipeline prove its own SOC 2 compliance.')
