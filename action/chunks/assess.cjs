@@ -27,6 +27,7 @@ async function run(target, flags) {
 		...since !== void 0 ? { since } : {},
 		...flags.branch ? { branch: flags.branch } : {},
 		...flags.only ? { only: flags.only } : {},
+		requireGit: flags.git !== false,
 		...githubOptions(flags)
 	});
 	progress.done();

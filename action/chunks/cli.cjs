@@ -3341,8 +3341,13 @@ async function exportCmd(flags) {
 * The CLI's entry point. Each command lives in its own file and is imported only when it runs, so
 * `greenlight --version` stays close to a bare `node` start.
 */
+function onStdoutError(err) {
+	if (err.code !== "EPIPE") throw err;
+	process.exit(141);
+}
 async function main(argv) {
 	require_redact.installOutputRedaction();
+	if (process.stdout.listenerCount("error") === 0) process.stdout.on("error", onStdoutError);
 	const program = new Command().name("greenlight").description("Make your CI/CD pipeline prove its own SOC 2 compliance.").version(require_version.toolVersion(), "-V, --version").exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
 	let exitCode = 0;
 	const run = (load) => async (...args) => {
@@ -3359,7 +3364,7 @@ async function main(argv) {
 		"high",
 		"medium",
 		"low"
-	]).default("low")).option("--no-record", "do not record the assessment in the evidence ledger").option("-q, --quiet", "no progress output").option("--github <target>", "also assess GitHub: ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)").option("--github-url <url>", "GitHub Enterprise Server URL (default: github.com)").option("--concurrency <n>", "parallel GitHub API requests (default 8)").action(run(() => Promise.resolve().then(() => require("./assess.cjs"))));
+	]).default("low")).option("--no-record", "do not record the assessment in the evidence ledger").option("--no-git", "assess a folder that is not a git repository (its files only, no history)").option("-q, --quiet", "no progress output").option("--github <target>", "also assess GitHub: ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)").option("--github-url <url>", "GitHub Enterprise Server URL (default: github.com)").option("--concurrency <n>", "parallel GitHub API requests (default 8)").action(run(() => Promise.resolve().then(() => require("./assess.cjs"))));
 	program.command("controls").description("List the control catalog: criteria, controls and checks").addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table")).action(run(() => Promise.resolve().then(() => require("./controls.cjs"))));
 	program.command("init").description("Write a commented starter greenlight.yml (and set up the evidence ledger)").argument("[path]", "repository working tree", ".").option("--force", "overwrite an existing greenlight.yml").action(run(() => Promise.resolve().then(() => require("./init.cjs"))));
 	program.command("doctor").description("Show what the GitHub token can and cannot see, and which checks it leaves not_available").option("--github <target>", "ORG or ORG/REPO (credentials: GITHUB_TOKEN, or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY)").option("--github-url <url>", "GitHub Enterprise Server URL (default: github.com)").addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table")).action(run(() => Promise.resolve().then(() => require("./doctor.cjs"))));

@@ -3752,7 +3752,22 @@ throttling.triggersNotification = triggersNotification;
 * pagination, and conditional requests whose ETags and bodies are kept between runs so an
 * unchanged resource comes back 304 and costs no rate limit.
 */
-const GreenlightOctokit = Octokit.plugin(paginateRest, retry, throttling);
+/**
+* A request that failed because the API cannot be reached at all (the connection was refused, the
+* host name does not resolve, no route) has already been retried by `unreachableFetch`: the retry
+* plugin must not retry it again with its minutes of backoff. Registered before `retry`, so this
+* error hook runs first and sets the request's own retry count to 0.
+*/
+function noRetryWhenUnreachable(octokit) {
+	octokit.hook.error("request", (error, options) => {
+		if (connectionFailure(error.cause)) options.request = {
+			...options.request,
+			retries: 0
+		};
+		throw error;
+	});
+}
+const GreenlightOctokit = Octokit.plugin(paginateRest, noRetryWhenUnreachable, retry, throttling);
 const silent = {
 	debug: () => {},
 	info: () => {},
@@ -3768,7 +3783,7 @@ async function createClient(opts) {
 	};
 	const cache = loadCache(opts.cacheFile);
 	const state = { dirty: false };
-	const common = octokitOptions(opts, countingFetch(stats));
+	const common = octokitOptions(opts, countingFetch(stats, unreachableFetch(opts, opts.notice ?? ((m) => void process.stderr.write(`greenlight: ${m}\n`)))));
 	const octokit = await authenticatedOctokit(opts, common);
 	answerFromEtagCache(octokit, cache, () => state.dirty = true);
 	const base = common.baseUrl;
@@ -3790,16 +3805,68 @@ async function createClient(opts) {
 	};
 }
 /** A fetch that counts every HTTP request actually sent (retries included) and reads the budget left. */
-function countingFetch(stats) {
+function countingFetch(stats, send) {
 	return async (url, init) => {
 		stats.requests++;
-		const res = await fetch(url, init);
+		const res = await send(url, init);
 		const left = res.headers.get("x-ratelimit-remaining");
 		if (left !== null && res.headers.get("x-ratelimit-resource") !== "graphql") stats.rateLimitRemaining = Number(left);
 		const scopes = res.headers.get("x-oauth-scopes");
 		if (scopes !== null) stats.scopes = scopes.split(",").map((s) => s.trim()).filter(Boolean);
 		if (res.status === 304) stats.notModified++;
 		return res;
+	};
+}
+/** Connection-level failures: nothing reached the API, so retrying for minutes cannot help. */
+const UNREACHABLE = {
+	ENOTFOUND: "the host name does not resolve (DNS)",
+	EAI_AGAIN: "the host name could not be resolved (DNS unavailable)",
+	ECONNREFUSED: "connection refused",
+	EHOSTUNREACH: "no route to the host",
+	ENETUNREACH: "the network is unreachable"
+};
+/** The reason a fetch failed before reaching the server, or null for any other failure. */
+function connectionFailure(err) {
+	const cause = err?.cause;
+	if (cause?.message === "bad port") return "fetch refuses to connect to this port (bad port)";
+	const code = cause?.code ?? cause?.errors?.[0]?.code;
+	return code && UNREACHABLE[code] ? `${UNREACHABLE[code]} (${code})` : null;
+}
+/** Retries of a request that could not reach the API, and their wait (base: the client's retryBaseMs). */
+const CONNECT_RETRIES = 2;
+/**
+* fetch, failing fast when the API cannot be reached: a connection-level failure is retried
+* twice within a few seconds (each retry said on stderr), then every request of this client
+* fails at once with the same reason instead of each being retried with backoff.
+*/
+function unreachableFetch(opts, notice) {
+	const host = (() => {
+		try {
+			return new URL(opts.apiUrl).host;
+		} catch {
+			return opts.apiUrl;
+		}
+	})();
+	let down = null;
+	let said = 0;
+	return async (url, init) => {
+		if (down) throw down;
+		for (let attempt = 0;; attempt++) try {
+			return await fetch(url, init);
+		} catch (err) {
+			const reason = connectionFailure(err);
+			if (!reason) throw err;
+			if (down) throw down;
+			if (attempt >= CONNECT_RETRIES) {
+				down = err;
+				throw err;
+			}
+			if (attempt + 1 > said) {
+				said = attempt + 1;
+				notice(`GitHub API at ${host} unreachable: ${reason}; retrying (${said}/${CONNECT_RETRIES})…`);
+			}
+			await new Promise((r) => setTimeout(r, opts.retryBaseMs * (attempt + 1) / 2));
+		}
 	};
 }
 /** The Octokit options every client shares: base URL, quiet logs, retries and rate limiting. */
@@ -3959,7 +4026,7 @@ const PR_FIELDS = `
   number title body url createdAt updatedAt mergedAt baseRefName headRefName headRefOid
   author { login } mergedBy { login } mergeCommit { oid }
   labels(first: 20) { nodes { name } }
-  reviews(first: 50) { nodes { author { login } state submittedAt commit { oid } } }
+  reviews(first: 50) { nodes { author { __typename login } state submittedAt commit { oid } } }
   timelineItems(last: 1, itemTypes: [PULL_REQUEST_COMMIT, HEAD_REF_FORCE_PUSHED_EVENT]) {
     nodes {
       __typename
@@ -4005,7 +4072,10 @@ const prSchema = require_schemas.object({
 	mergeCommit: require_schemas.object({ oid: require_schemas.string() }).nullable(),
 	labels: require_schemas.object({ nodes: require_schemas.array(require_schemas.object({ name: require_schemas.string() }).nullable()).nullable() }).nullable(),
 	reviews: require_schemas.object({ nodes: require_schemas.array(require_schemas.object({
-		author: login$1,
+		author: require_schemas.object({
+			login: require_schemas.string(),
+			__typename: require_schemas.string().optional()
+		}).nullable(),
 		state: require_schemas.string(),
 		submittedAt: require_schemas.string().nullable(),
 		commit: require_schemas.object({ oid: require_schemas.string() }).nullable()
@@ -4247,7 +4317,7 @@ function toPull(pr) {
 		labels: (pr.labels?.nodes ?? []).flatMap((l) => l ? [l.name] : []),
 		lastPusher,
 		reviews: (pr.reviews?.nodes ?? []).flatMap((r) => r ? [{
-			author: r.author?.login ?? null,
+			author: r.author ? r.author.__typename === "Bot" && !r.author.login.endsWith("[bot]") ? `${r.author.login}[bot]` : r.author.login : null,
 			state: r.state,
 			submittedAt: r.submittedAt,
 			commitSha: r.commit?.oid ?? null

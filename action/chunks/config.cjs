@@ -25,6 +25,20 @@ const severity = require_schemas._enum([
 /** The kinds of scan a CI pipeline runs (facts/scans.ts): what `scans.required` may name. */
 const scanType = require_schemas._enum(require_scans.PIPELINE_SCAN_TYPES);
 const isoDate = require_schemas.union([require_schemas.string(), require_schemas.date()]).transform((v) => v instanceof Date ? v.toISOString().slice(0, 10) : v).refine((v) => !Number.isNaN(Date.parse(v)), { message: "expected a date such as 2027-01-31" });
+/**
+* Ticket references recognised by default: Jira/Linear/YouTrack keys (`ENG-123`), GitHub/GitLab issue
+* references with or without a closing keyword (`Fixes #12`, `closes: #12`, `#12`), and cross-repository
+* ones (`owner/repo#12`, `group/sub/project#12`). `\\B#` needs a non-word character (or the start)
+* before `#`, so `C#10` is no reference; GitLab's `!12` is a merge request, not a ticket. A change's
+* own pull-request number is removed before matching (see `withoutOwnPullRequest`).
+*/
+const DEFAULT_TICKET_PATTERN = "\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b|\\b[\\w.-]+/[\\w./-]+#\\d+\\b|\\B#\\d+\\b";
+/**
+* Tracker links recognised by default: GitHub/GitLab issues (`/issues/12`, `/-/issues/12`, work items),
+* Jira (`/browse/KEY-1`), Linear and YouTrack (`/issue/KEY-1`), Azure Boards (`/_workitems/edit/12`),
+* Shortcut (`/story/12`) and generic `/ticket(s)/` paths. Pull/merge-request links are not tickets.
+*/
+const DEFAULT_TICKET_URL_PATTERN = "https?://[^\\s)]*/(?:browse|issues?|work_items|_workitems/edit|story|tickets?)/[^\\s)]+";
 const exceptionSchema = require_schemas.strictObject({
 	check: require_schemas.string().min(1).describe("Check id the exception covers, e.g. pipeline.actions-pinned"),
 	resource: require_schemas.string().default("*").describe("Glob over the result resource (a path, commit, repository…); * covers every resource"),
@@ -173,11 +187,11 @@ const configSchema = require_schemas.strictObject({
 		}
 	}),
 	tickets: require_schemas.strictObject({
-		pattern: require_schemas.string().default("\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b").describe("Regular expression a ticket key matches (default: Jira/Linear keys such as ENG-123)"),
-		urlPattern: require_schemas.string().default("https?://[^\\s)]*(?:atlassian\\.net/browse|linear\\.app/[^\\s)]+/issue|/issues|/-/issues|/work_items|/tickets?)/[^\\s)]+").describe("Regular expression for a link to an issue tracker that also counts as a ticket")
+		pattern: require_schemas.string().default(DEFAULT_TICKET_PATTERN).describe("Regular expression a ticket reference matches (default: Jira/Linear keys such as ENG-123, issue references #12 and owner/repo#12)"),
+		urlPattern: require_schemas.string().default(DEFAULT_TICKET_URL_PATTERN).describe("Regular expression for a link to an issue tracker that also counts as a ticket")
 	}).default({
-		pattern: "\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b",
-		urlPattern: "https?://[^\\s)]*(?:atlassian\\.net/browse|linear\\.app/[^\\s)]+/issue|/issues|/-/issues|/work_items|/tickets?)/[^\\s)]+"
+		pattern: DEFAULT_TICKET_PATTERN,
+		urlPattern: DEFAULT_TICKET_URL_PATTERN
 	}),
 	scans: require_schemas.strictObject({
 		required: require_schemas.array(scanType).default([

@@ -14,10 +14,11 @@ require("./github.cjs");
 * that will be not_available because of it.
 */
 async function run(flags) {
-	if (!flags.github) throw new require_errors.UsageError("doctor needs --github ORG or ORG/REPO");
-	require_collect.parseTarget(flags.github);
+	if (flags.github) require_collect.parseTarget(flags.github);
 	const creds = require_connect.credentialsFromEnv();
 	const apiUrl = flags.apiUrl ?? require_connect.apiUrlFor(flags.githubUrl);
+	if (!creds.token && !creds.app) return withoutCredentials(flags, apiUrl);
+	if (!flags.github) throw new require_errors.UsageError("doctor needs --github ORG or ORG/REPO");
 	const now = /* @__PURE__ */ new Date();
 	const facts = await require_collect.collectGithubFacts({
 		target: flags.github,
@@ -34,6 +35,10 @@ async function run(flags) {
 		target: flags.github,
 		auth: facts.auth,
 		visible: lines,
+		missing: lines.filter((l) => !l.ok).map((l) => ({
+			what: l.what,
+			needs: l.reason
+		})),
 		notAvailableChecks: affected
 	}, null, 2) + "\n");
 	else {
@@ -48,6 +53,40 @@ async function run(flags) {
 		process.stdout.write(out.join("\n") + "\n");
 	}
 	return lines.every((l) => l.ok) ? 0 : 1;
+}
+const NO_CREDENTIALS = "no GitHub credentials: set GITHUB_TOKEN (a token with read access: repo and read:org scopes, or a fine-grained token with read permissions), or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY";
+/**
+* No token and no App: nothing can be read, so every check that reads GitHub will be
+* not_available. Says so, lists them, and exits 2 (the invocation lacks its credentials).
+*/
+function withoutCredentials(flags, apiUrl) {
+	const affected = require_engine.CHECK_REGISTRY.filter((c) => c.needs.includes("github")).map((c) => ({
+		check: c.id,
+		reason: NO_CREDENTIALS
+	}));
+	if (flags.format === "json") {
+		process.stdout.write(JSON.stringify({
+			apiUrl,
+			target: flags.github ?? null,
+			auth: null,
+			visible: [],
+			missing: [{
+				what: "GitHub credentials",
+				needs: NO_CREDENTIALS
+			}],
+			notAvailableChecks: affected
+		}, null, 2) + "\n");
+		process.stderr.write(`greenlight: ${NO_CREDENTIALS}\n`);
+	} else {
+		const out = [
+			`greenlight doctor: ${NO_CREDENTIALS}`,
+			"",
+			`Checks that will be not_available without credentials (${affected.length}):`,
+			...affected.map((a) => `  ${a.check}`)
+		];
+		process.stdout.write(out.join("\n") + "\n");
+	}
+	return 2;
 }
 function inventory(f) {
 	const lines = [];

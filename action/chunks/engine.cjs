@@ -3,10 +3,10 @@ const require_rolldown_runtime = require("./rolldown-runtime.cjs");
 const require_errors = require("./errors.cjs");
 const require_version = require("./version.cjs");
 const require_schemas = require("./schemas.cjs");
+const require_population = require("./population.cjs");
 const require_scans = require("./scans.cjs");
 const require_facts = require("./facts.cjs");
 const require_linear_regex = require("./linear-regex.cjs");
-const require_population = require("./population.cjs");
 const require_config = require("./config.cjs");
 const require_criteria = require("./criteria.cjs");
 const require_catalog = require("./catalog.cjs");
@@ -15,56 +15,6 @@ const require_workflows = require("./workflows.cjs");
 let node_path = require("node:path");
 node_path = require_rolldown_runtime.__toESM(node_path, 1);
 let node_crypto = require("node:crypto");
-
-// src/facts/github.ts
-/** Repositories in scope that are not archived. */
-function liveRepositories(f) {
-	return f.repositories.filter((r) => !r.archived);
-}
-/** The default branch and release branches of every live repository. */
-function branchesInScope(f) {
-	return liveRepositories(f).flatMap((repository) => repository.branches.map((b) => ({
-		repository,
-		branch: b.branch,
-		resource: `${repository.fullName}@${b.branch}`,
-		protection: b.protection
-	})));
-}
-/** Names of the active sources enforcing a rule, e.g. `classic branch protection`, `ruleset "main"`. */
-function enforcedBy(p, holds) {
-	return p.sources.filter((s) => s.enforcement === "active" && holds(s.rules)).map((s) => s.kind === "classic" ? s.name : `${s.origin ?? "repository"} ruleset "${s.name}"`);
-}
-/** Why a missing rule may still exist: the parts of the protection that could not be read. */
-function gapReason(p) {
-	return p.gaps.map((g) => g.reason).join("; ");
-}
-/** The protection of a repository's default branch, if read. */
-function defaultProtection(r) {
-	return r.branches.find((b) => b.branch === r.defaultBranch)?.protection;
-}
-/** `owner/name` named by a git remote URL (https, ssh or scp-like), or undefined. */
-function remoteRepositoryName(url) {
-	return /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url.trim())?.[1];
-}
-/**
-* The repository of the GitHub facts that an assessment of one checkout is about: the one its
-* `origin` remote (else its first remote) names, else one of the subject's names names, else the
-* repository the GitHub source was scoped to, else the only one read when nothing names another.
-* Undefined when none matches: the GitHub facts then say nothing about this checkout.
-*/
-function subjectRepository(f, hints) {
-	const remote = hints.remotes?.find((r) => r.name === "origin") ?? hints.remotes?.[0];
-	const names = [remote && remoteRepositoryName(remote.url), ...hints.names ?? []].filter((n) => !!n && n.includes("/")).map((n) => n.toLowerCase());
-	for (const name of names) {
-		const hit = f.repositories.find((r) => r.fullName.toLowerCase() === name);
-		if (hit) return hit;
-	}
-	if (f.scope.kind === "repository") {
-		const scoped = f.scope.repository.toLowerCase();
-		return f.repositories.find((r) => r.fullName.toLowerCase() === scoped);
-	}
-	return names.length === 0 && f.repositories.length === 1 ? f.repositories[0] : void 0;
-}
 
 // src/catalog/maturity.ts
 const MATURITY = [
@@ -180,6 +130,7 @@ function make(outcome, message, resource, extra = {}) {
 	};
 	if (extra.location) f.location = extra.location;
 	if (extra.details) f.details = extra.details;
+	if (extra.severity) f.severity = extra.severity;
 	return f;
 }
 const pass = (message, resource, extra) => make("pass", message, resource, extra);
@@ -196,16 +147,16 @@ var branch_protected_default = defineCheck({
 	needs: ["github"],
 	remediation: "Protect the branch: add an active repository or organisation ruleset targeting it (Settings → Rules → Rulesets) or classic branch protection (Settings → Branches), requiring pull requests and blocking force pushes.",
 	evaluate({ github }) {
-		const views = branchesInScope(github);
+		const views = require_population.branchesInScope(github);
 		if (!views.length) return [notApplicable("no active repository in scope", github.org)];
 		return views.map((v) => {
 			const p = v.protection;
 			if (require_facts.isUnavailable(p)) return notAvailable(p.reason, v.resource);
 			if (p.protected) {
-				const by = enforcedBy(p, () => true);
+				const by = require_population.enforcedBy(p, () => true);
 				return pass(`protected by ${by.join(" and ")}`, v.resource, { details: { sources: by } });
 			}
-			if (p.gaps.length) return notAvailable(`no visible protection; ${gapReason(p)}`, v.resource);
+			if (p.gaps.length) return notAvailable(`no visible protection; ${require_population.gapReason(p)}`, v.resource);
 			return fail(`${v.branch} is not protected: anyone with write access can push, force-push or delete it`, v.resource);
 		});
 	}
@@ -218,14 +169,14 @@ var branch_protected_default = defineCheck({
 * protection is hidden from the token, fail otherwise.
 */
 function requireBranchRule(github, rule, text) {
-	const views = branchesInScope(github);
+	const views = require_population.branchesInScope(github);
 	if (!views.length) return [notApplicable("no active repository in scope", github.org)];
 	return views.map((v) => {
 		const p = v.protection;
 		if (require_facts.isUnavailable(p)) return notAvailable(p.reason, v.resource);
-		const by = enforcedBy(p, rule);
+		const by = require_population.enforcedBy(p, rule);
 		if (by.length) return pass(`${text.what} required by ${by.join(" and ")}`, v.resource);
-		if (p.gaps.length) return notAvailable(`no visible rule requires ${text.what}; ${gapReason(p)}`, v.resource);
+		if (p.gaps.length) return notAvailable(`no visible rule requires ${text.what}; ${require_population.gapReason(p)}`, v.resource);
 		return fail(text.failure(v.branch), v.resource);
 	});
 }
@@ -246,8 +197,10 @@ var branch_pr_required_default = defineCheck({
 
 // src/checks/branch.no-bypass/index.ts
 /**
-* GitHub applies classic protection and every active ruleset at once, so someone can skip the
-* pull-request rule only if they may bypass every source that enforces it.
+* GitHub applies classic protection and every active ruleset at once, so a requirement (pull
+* request, approvals, code-owner review, each status check, signatures, linear history, force
+* pushes) can be skipped only by someone who may bypass every source enforcing it at its
+* effective strength: a weaker source (0 approvals) does not hold the stronger rule.
 */
 var branch_no_bypass_default = defineCheck({
 	id: "branch.no-bypass",
@@ -259,25 +212,68 @@ breakGlass: require_schemas.array(require_schemas.string()).default([]) }),
 	remediation: "Turn on \"Do not allow bypassing the above settings\" (classic: \"Include administrators\") and remove ruleset bypass actors other than the break-glass team listed in checks.branch.no-bypass.breakGlass.",
 	evaluate({ github }, options) {
 		const allowed = new Set(options.breakGlass);
-		const views = branchesInScope(github);
+		const views = require_population.branchesInScope(github);
 		if (!views.length) return [notApplicable("no active repository in scope", github.org)];
 		return views.map((v) => {
 			const p = v.protection;
 			if (require_facts.isUnavailable(p)) return notAvailable(p.reason, v.resource);
-			const active = p.sources.filter((s) => s.enforcement === "active");
-			const pr = active.filter((s) => s.rules.pullRequest);
-			const enforcing = pr.length ? pr : active;
-			if (!enforcing.length) return p.gaps.length ? notAvailable(`no visible protection; ${gapReason(p)}`, v.resource) : notApplicable("the branch has no protection to bypass (see branch.protected)", v.resource);
-			const outsiders = (s) => require_facts.isUnavailable(s.bypass) ? null : s.bypass.filter((b) => !allowed.has(b.name));
-			const tight = enforcing.find((s) => outsiders(s)?.length === 0);
-			if (tight) return pass(`${label$1(tight)} applies to everyone${allowed.size ? " but the break-glass path" : ""}`, v.resource);
-			const hidden = enforcing.filter((s) => outsiders(s) === null);
-			if (hidden.length) return notAvailable(hidden.map((s) => s.bypass.reason).join("; "), v.resource);
-			const who = enforcing.map((s) => `${label$1(s)}: ${outsiders(s).map(describe$1).join(", ")}`);
-			return fail(`the rules can be bypassed — ${who.join("; ")}`, v.resource, { details: { bypass: Object.fromEntries(enforcing.map((s) => [label$1(s), outsiders(s).map((b) => b.name)])) } });
+			const reqs = requirements(p.sources.filter((s) => s.enforcement === "active"));
+			if (!reqs.length) return p.gaps.length ? notAvailable(`no visible protection; ${require_population.gapReason(p)}`, v.resource) : notApplicable("the branch has no protection to bypass (see branch.protected)", v.resource);
+			const bypassable = [];
+			const hidden = [];
+			for (const r of reqs) {
+				const who = r.sources.map((s) => [s, outsiders(s, r.prFamily, allowed)]);
+				if (who.some(([, o]) => o !== null && o.length === 0)) continue;
+				const unseen = who.filter(([, o]) => o === null);
+				if (unseen.length) {
+					for (const [s] of unseen) hidden.push(s.bypass.reason);
+					continue;
+				}
+				bypassable.push({
+					requirement: r.name,
+					sources: who.map(([s, o]) => [s, o])
+				});
+			}
+			if (bypassable.length) {
+				const text = bypassable.map((b) => `${b.requirement} (${b.sources.map(([s, o]) => `${label$1(s)}: ${o.map(describe$1).join(", ")}`).join("; ")})`);
+				return fail(`the rules can be bypassed — ${text.join("; ")}`, v.resource, { details: { bypass: Object.fromEntries(bypassable.map((b) => [b.requirement, Object.fromEntries(b.sources.map(([s, o]) => [label$1(s), o.map((a) => a.name)]))])) } });
+			}
+			if (hidden.length) return notAvailable([...new Set(hidden)].join("; "), v.resource);
+			return pass(`${reqs.length} requirement(s) apply to everyone${allowed.size ? " but the break-glass path" : ""}`, v.resource);
 		});
 	}
 });
+/** Each requirement the active sources enforce, with the sources that enforce it at full strength. */
+function requirements(active) {
+	const out = [];
+	const add = (name, prFamily, holds) => {
+		const sources = active.filter(holds);
+		if (sources.length) out.push({
+			name,
+			sources,
+			prFamily
+		});
+	};
+	add("pull request", true, (s) => s.rules.pullRequest);
+	const approvals = Math.max(0, ...active.map((s) => s.rules.pullRequest ? s.rules.requiredApprovals : 0));
+	if (approvals > 0) add(`${approvals} required approval(s)`, true, (s) => s.rules.pullRequest && s.rules.requiredApprovals >= approvals);
+	add("code-owner review", true, (s) => s.rules.pullRequest && s.rules.requireCodeOwnerReview);
+	const checks = [...new Set(active.flatMap((s) => s.rules.statusChecks))];
+	for (const c of checks) add(`status check "${c}"`, false, (s) => s.rules.statusChecks.includes(c));
+	add("signed commits", false, (s) => s.rules.signedCommits);
+	add("linear history", false, (s) => s.rules.linearHistory);
+	add("no force pushes", false, (s) => s.rules.blockForcePushes);
+	return out;
+}
+/**
+* Who may skip this source's rule, the break-glass path aside (null: not visible). Classic
+* pull-request bypass allowances skip only the pull-request rule; admins and ruleset bypass
+* actors skip every rule of their source.
+*/
+function outsiders(s, prFamily, allowed) {
+	if (require_facts.isUnavailable(s.bypass)) return null;
+	return s.bypass.filter((b) => !allowed.has(b.name) && (prFamily || s.kind !== "classic" || b.bypassMode !== "pull_request"));
+}
 function label$1(s) {
 	return s.kind === "classic" ? s.name : `ruleset "${s.name}"`;
 }
@@ -293,16 +289,16 @@ var branch_no_force_push_default = defineCheck({
 	needs: ["github"],
 	remediation: "Block force pushes and deletions: add the \"Block force pushes\" and \"Restrict deletions\" rules to the ruleset, or untick \"Allow force pushes\" and \"Allow deletions\" in classic branch protection.",
 	evaluate({ github }) {
-		const views = branchesInScope(github);
+		const views = require_population.branchesInScope(github);
 		if (!views.length) return [notApplicable("no active repository in scope", github.org)];
 		return views.map((v) => {
 			const p = v.protection;
 			if (require_facts.isUnavailable(p)) return notAvailable(p.reason, v.resource);
-			const force = enforcedBy(p, (r) => r.blockForcePushes);
-			const del = enforcedBy(p, (r) => r.blockDeletions);
+			const force = require_population.enforcedBy(p, (r) => r.blockForcePushes);
+			const del = require_population.enforcedBy(p, (r) => r.blockDeletions);
 			if (force.length && del.length) return pass(`force pushes blocked by ${force.join(" and ")}; deletion blocked by ${del.join(" and ")}`, v.resource);
 			const open = [!force.length && "force pushes", !del.length && "deletion"].filter(Boolean).join(" and ");
-			if (p.gaps.length) return notAvailable(`no visible rule blocks ${open}; ${gapReason(p)}`, v.resource);
+			if (p.gaps.length) return notAvailable(`no visible rule blocks ${open}; ${require_population.gapReason(p)}`, v.resource);
 			return fail(`${open} of ${v.branch} ${open.includes(" and ") ? "are" : "is"} allowed`, v.resource);
 		});
 	}
@@ -316,15 +312,15 @@ var branch_approvals_required_default = defineCheck({
 	remediation: "Set \"Required approvals\" to at least thresholds.approvals (default 1) in the ruleset's pull request rule, or \"Required number of approvals before merging\" in classic branch protection.",
 	evaluate({ github }, _options, ctx) {
 		const needed = ctx.config.thresholds.approvals;
-		const views = branchesInScope(github);
+		const views = require_population.branchesInScope(github);
 		if (!views.length) return [notApplicable("no active repository in scope", github.org)];
 		return views.map((v) => {
 			const p = v.protection;
 			if (require_facts.isUnavailable(p)) return notAvailable(p.reason, v.resource);
-			const by = enforcedBy(p, (r) => r.pullRequest && r.requiredApprovals >= needed);
+			const by = require_population.enforcedBy(p, (r) => r.pullRequest && r.requiredApprovals >= needed);
 			const got = p.effective.requiredApprovals;
 			if (by.length) return pass(`${got} approval(s) required by ${by.join(" and ")} (at least ${needed})`, v.resource);
-			if (p.gaps.length) return notAvailable(`no visible rule requires ${needed} approval(s); ${gapReason(p)}`, v.resource);
+			if (p.gaps.length) return notAvailable(`no visible rule requires ${needed} approval(s); ${require_population.gapReason(p)}`, v.resource);
 			return fail(p.effective.pullRequest ? `only ${got} approval(s) required, fewer than ${needed}` : `no approval required: ${v.branch} does not even require a pull request`, v.resource, { details: {
 				required: got,
 				threshold: needed
@@ -340,14 +336,14 @@ var branch_stale_approvals_dismissed_default = defineCheck({
 	needs: ["github"],
 	remediation: "Turn on \"Dismiss stale pull request approvals when new commits are pushed\" or \"Require approval of the most recent reviewable push\" in the pull request rule or classic branch protection.",
 	evaluate({ github }) {
-		const views = branchesInScope(github);
+		const views = require_population.branchesInScope(github);
 		if (!views.length) return [notApplicable("no active repository in scope", github.org)];
 		return views.map((v) => {
 			const p = v.protection;
 			if (require_facts.isUnavailable(p)) return notAvailable(p.reason, v.resource);
-			const by = enforcedBy(p, (r) => r.pullRequest && (r.dismissStaleReviews || r.requireLastPushApproval));
+			const by = require_population.enforcedBy(p, (r) => r.pullRequest && (r.dismissStaleReviews || r.requireLastPushApproval));
 			if (by.length) return pass(`approvals cannot go stale: enforced by ${by.join(" and ")}`, v.resource);
-			if (p.gaps.length) return notAvailable(`no visible rule dismisses stale approvals; ${gapReason(p)}`, v.resource);
+			if (p.gaps.length) return notAvailable(`no visible rule dismisses stale approvals; ${require_population.gapReason(p)}`, v.resource);
 			return fail("an approval stays valid after new commits are pushed, so unreviewed code can be merged", v.resource);
 		});
 	}
@@ -363,19 +359,19 @@ var branch_status_checks_required_default = defineCheck({
 requireUpToDate: require_schemas.boolean().default(true) }),
 	remediation: "Add the CI jobs as required status checks (\"Require status checks to pass\") and turn on \"Require branches to be up to date before merging\", in the ruleset or classic branch protection.",
 	evaluate({ github }, options) {
-		const views = branchesInScope(github);
+		const views = require_population.branchesInScope(github);
 		if (!views.length) return [notApplicable("no active repository in scope", github.org)];
 		return views.map((v) => {
 			const p = v.protection;
 			if (require_facts.isUnavailable(p)) return notAvailable(p.reason, v.resource);
 			const checks = p.effective.statusChecks;
-			const by = enforcedBy(p, (r) => r.statusChecks.length > 0);
+			const by = require_population.enforcedBy(p, (r) => r.statusChecks.length > 0);
 			const strict = p.effective.strictStatusChecks;
 			if (by.length && (strict || !options.requireUpToDate)) return pass(`required checks ${checks.join(", ")} (by ${by.join(" and ")})${strict ? ", branches must be up to date" : ""}`, v.resource, { details: {
 				checks,
 				strict
 			} });
-			if (p.gaps.length) return notAvailable(`no visible required status checks; ${gapReason(p)}`, v.resource);
+			if (p.gaps.length) return notAvailable(`no visible required status checks; ${require_population.gapReason(p)}`, v.resource);
 			return fail(by.length ? `required checks ${checks.join(", ")} are set, but branches need not be up to date before merging` : "no status check is required: a change can merge with failing or missing CI", v.resource);
 		});
 	}
@@ -514,7 +510,7 @@ var org_outside_collaborators_restricted_default = defineCheck({
 			const elevated = c.repositories.filter((r) => ELEVATED.has(r.permission));
 			for (const r of elevated) out.push(fail(`outside collaborator ${c.login} has ${r.permission} on ${r.repository}`, `${r.repository}:${c.login}`));
 		}
-		const hidden = liveRepositories(github).filter((r) => require_facts.isUnavailable(r.collaborators));
+		const hidden = require_population.liveRepositories(github).filter((r) => require_facts.isUnavailable(r.collaborators));
 		if (hidden.length && github.outsideCollaborators.length) out.push(notAvailable(`collaborators of ${hidden.length} repositor${hidden.length === 1 ? "y" : "ies"} could not be read (${hidden.slice(0, 3).map((r) => r.fullName).join(", ")}${hidden.length > 3 ? "…" : ""}): ${hidden[0].collaborators.reason}`, github.org));
 		if (!out.some((f) => f.outcome === "fail")) out.push(pass(github.outsideCollaborators.length ? `${github.outsideCollaborators.length} outside collaborator(s), none with write or admin` : "no outside collaborators", github.org));
 		return out;
@@ -572,7 +568,7 @@ var org_webhooks_secured_default = defineCheck({
 		};
 		if (require_facts.isUnavailable(github.webhooks)) out.push(notAvailable(github.webhooks.reason, github.org));
 		else check(github.webhooks, github.org);
-		for (const r of liveRepositories(github)) if (require_facts.isUnavailable(r.webhooks)) out.push(notAvailable(r.webhooks.reason, r.fullName));
+		for (const r of require_population.liveRepositories(github)) if (require_facts.isUnavailable(r.webhooks)) out.push(notAvailable(r.webhooks.reason, r.fullName));
 		else check(r.webhooks, r.fullName);
 		if (!out.length) out.push(pass("no webhooks configured", github.org));
 		return out;
@@ -587,7 +583,7 @@ var repo_admin_count_default = defineCheck({
 	remediation: "Lower direct collaborators to write or maintain (repository Settings → Collaborators and teams) so at most thresholds.repoAdmins (default 3) hold admin directly; grant admin through a reviewed team instead.",
 	evaluate({ github }, _options, ctx) {
 		const max = ctx.config.thresholds.repoAdmins;
-		const repos = liveRepositories(github);
+		const repos = require_population.liveRepositories(github);
 		if (!repos.length) return [notApplicable("no active repository in scope", github.org)];
 		return repos.map((r) => {
 			if (require_facts.isUnavailable(r.collaborators)) return notAvailable(r.collaborators.reason, r.fullName);
@@ -640,7 +636,7 @@ var pipeline_default_token_read_only_default = defineCheck({
 		if (require_facts.isUnavailable(org)) out.push(notAvailable(org.reason, github.org));
 		else if (org.defaultWorkflowPermissions === "read") out.push(pass("the organisation default GITHUB_TOKEN is read-only, and repositories cannot widen it", github.org));
 		else out.push(fail("the organisation default GITHUB_TOKEN has write access to contents, packages and more", github.org));
-		for (const r of liveRepositories(github)) {
+		for (const r of require_population.liveRepositories(github)) {
 			const wp = r.workflowPermissions;
 			if (require_facts.isUnavailable(wp)) out.push(notAvailable(wp.reason, r.fullName));
 			else if (wp.inheritedFromOrganization) continue;
@@ -663,7 +659,7 @@ var pipeline_actions_cannot_approve_default = defineCheck({
 		if (require_facts.isUnavailable(org)) out.push(notAvailable(org.reason, github.org));
 		else if (org.canApprovePullRequestReviews) out.push(fail("GitHub Actions may create and approve pull requests: a workflow can approve its own change", github.org));
 		else out.push(pass("GitHub Actions cannot approve pull requests anywhere in the organisation", github.org));
-		for (const r of liveRepositories(github)) {
+		for (const r of require_population.liveRepositories(github)) {
 			const wp = r.workflowPermissions;
 			if (require_facts.isUnavailable(wp)) out.push(notAvailable(wp.reason, r.fullName));
 			else if (wp.inheritedFromOrganization) continue;
@@ -720,7 +716,7 @@ var secrets_rotated_default = defineCheck({
 		};
 		if (require_facts.isUnavailable(github.secrets)) out.push(notAvailable(github.secrets.reason, github.org));
 		else check(github.secrets, github.org);
-		for (const r of liveRepositories(github)) if (require_facts.isUnavailable(r.secrets)) out.push(notAvailable(r.secrets.reason, r.fullName));
+		for (const r of require_population.liveRepositories(github)) if (require_facts.isUnavailable(r.secrets)) out.push(notAvailable(r.secrets.reason, r.fullName));
 		else check(r.secrets, r.fullName);
 		if (!out.length) out.push(pass("no Actions secrets are stored", github.org));
 		return out;
@@ -735,7 +731,7 @@ var deploy_keys_read_only_default = defineCheck({
 	remediation: "Replace each writable deploy key with a read-only one (repository Settings → Deploy keys), or with a GitHub App whose permissions are reviewed; add an exception only for a documented need to push.",
 	evaluate({ github }) {
 		const out = [];
-		const repos = liveRepositories(github);
+		const repos = require_population.liveRepositories(github);
 		for (const r of repos) {
 			if (require_facts.isUnavailable(r.deployKeys)) {
 				out.push(notAvailable(r.deployKeys.reason, r.fullName));
@@ -779,7 +775,7 @@ environments: require_schemas.array(require_schemas.string()).default(["producti
 	evaluate({ github }, options) {
 		const names = new Set(options.environments.map((n) => n.toLowerCase()));
 		const out = [];
-		for (const r of liveRepositories(github)) {
+		for (const r of require_population.liveRepositories(github)) {
 			if (require_facts.isUnavailable(r.environments)) {
 				out.push(notAvailable(r.environments.reason, r.fullName));
 				continue;
@@ -823,11 +819,13 @@ var audit_log_streaming_default = defineCheck({
 // src/checks/change.independent-approval/index.ts
 /** Why a merged pull request lacks an independent approval, or null when it has one. */
 function approvalProblem(pr) {
-	const approvals = pr.reviews.filter((r) => r.state === "APPROVED");
-	if (!approvals.length) return "merged without any approval";
-	const independent = approvals.filter((r) => r.author && r.author !== pr.author && r.author !== pr.lastPusher);
+	const approvals = require_population.standingReviews(pr.reviews).filter((r) => r.state.toUpperCase() === "APPROVED");
+	if (!approvals.length) return pr.reviews.some((r) => r.state.toUpperCase() === "APPROVED") ? "merged without a standing approval (each approval was superseded by a later change request or dismissal)" : "merged without any approval";
+	const humans = approvals.filter((r) => !require_population.isBotLogin(r.author));
+	if (!humans.length) return `approved only by ${[...new Set(approvals.map((r) => r.author))].join(", ")}, not an independent human approval`;
+	const independent = humans.filter((r) => r.author && r.author !== pr.author && r.author !== pr.lastPusher);
 	if (!independent.length) {
-		const who = [...new Set(approvals.map((r) => r.author ?? "a deleted account"))].join(", ");
+		const who = [...new Set(humans.map((r) => r.author ?? "a deleted account"))].join(", ");
 		return who === pr.author ? `approved only by its author ${who}` : `approved only by ${who}, who pushed its last commit`;
 	}
 	const onHead = independent.filter((r) => r.commitSha === pr.headSha);
@@ -842,7 +840,7 @@ var change_independent_approval_default = defineCheck({
 	remediation: "Require at least one approval, dismiss stale approvals and require approval of the most recent push (branch.approvals-required, branch.stale-approvals-dismissed); review each listed change after the fact and record it.",
 	evaluate({ github }) {
 		const out = [];
-		for (const r of liveRepositories(github)) {
+		for (const r of require_population.liveRepositories(github)) {
 			if (require_facts.isUnavailable(r.pullRequests)) {
 				out.push(notAvailable(r.pullRequests.reason, r.fullName));
 				continue;
@@ -899,7 +897,7 @@ var change_checks_passed_default = defineCheck({
 	remediation: "Make the CI jobs required status checks (branch.status-checks-required) and stop admins from merging past them (branch.no-bypass); re-test and review each listed change.",
 	evaluate({ github }) {
 		const out = [];
-		for (const r of liveRepositories(github)) {
+		for (const r of require_population.liveRepositories(github)) {
 			if (require_facts.isUnavailable(r.pullRequests)) {
 				out.push(notAvailable(r.pullRequests.reason, r.fullName));
 				continue;
@@ -908,7 +906,7 @@ var change_checks_passed_default = defineCheck({
 				out.push(notApplicable("no pull request merged in the window", r.fullName));
 				continue;
 			}
-			const p = defaultProtection(r);
+			const p = require_population.defaultProtection(r);
 			const required = p && !require_facts.isUnavailable(p) ? p.effective.statusChecks : [];
 			let ok = 0;
 			for (const pr of r.pullRequests) {
@@ -1349,7 +1347,7 @@ function windowText(git) {
 * repository (merge, squash or the last commit of a rebase merge), or why they are unknown.
 */
 function mergeCommits(github, git, name) {
-	const repo = subjectRepository(github, {
+	const repo = require_population.subjectRepository(github, {
 		remotes: git.remotes,
 		names: [name]
 	});
@@ -1417,6 +1415,7 @@ var change_signed_commits_default = defineCheck({
 		const byStatus = {};
 		for (const c of population) byStatus[c.signature] = (byStatus[c.signature] ?? 0) + 1;
 		const good = byStatus.good ?? 0;
+		const unverifiable = byStatus["cannot-check"] ?? 0;
 		const share = good / population.length;
 		const floor = config.thresholds.signedCommitsFloor;
 		const details = {
@@ -1426,10 +1425,17 @@ var change_signed_commits_default = defineCheck({
 			floor,
 			byStatus
 		};
+		const why = `${unverifiable} ${unverifiable === 1 ? "signature" : "signatures"} git cannot check here (the signer's key is missing, e.g. GitHub's web-flow key): import the signers' keys, or connect GitHub so the forge's verification decides`;
+		if (unverifiable > 0 && share < floor && (good + unverifiable) / population.length >= floor) {
+			details.unverifiable = population.filter((c) => c.signature === "cannot-check").slice(0, LISTED).map((c) => c.sha);
+			const checked = population.length - unverifiable;
+			return [notAvailable((checked === 0 ? `none of the ${population.length} changes on ${git.branch} could be checked: ` : `${good} of ${checked} checkable changes on ${git.branch} carry a valid signature, and the floor of ${pct(floor)} depends on the rest: `) + why, git.branch, { details })];
+		}
 		if (share >= floor) return [pass(`${good} of ${population.length} changes on ${git.branch} (${pct(share)}) carry a valid signature (floor ${pct(floor)})`, git.branch, { details })];
 		const breakdown = Object.entries(byStatus).filter(([status]) => status !== "good").map(([status, n]) => `${n} ${status}`).join(", ");
 		const hints = [...git.warnings ?? []];
-		if (byStatus["cannot-check"] || byStatus["unknown-validity"]) hints.push("some signatures could not be verified here: import the signers' keys");
+		if (unverifiable > 0) hints.push(`even counting as valid the ${why.replace(/: import.*/, "")}, the floor is not met`);
+		if (byStatus["unknown-validity"]) hints.push("some signers are not trusted here: add them to the allowed signers or import their keys");
 		details.unsigned = population.filter((c) => c.signature !== "good").slice(0, LISTED).map((c) => c.sha);
 		return [fail(`only ${good} of ${population.length} changes on ${git.branch} (${pct(share)}) carry a valid signature, below the floor of ${pct(floor)} (${breakdown})` + (hints.length > 0 ? `; ${hints.join("; ")}` : ""), git.branch, { details })];
 	}
@@ -1474,18 +1480,22 @@ function mergedCommits(commits, merges) {
 	}
 	return result;
 }
-/** Whether the subject links a ticket, not counting the PR's own number (`(#123)` is not a ticket). */
-function subjectLinked(c, linked) {
-	if (!linked(c.subject)) return false;
-	if (c.prNumber === void 0 || !c.subject.includes("#")) return true;
-	return linked(c.subject.split(`#${c.prNumber}`).join(""));
+/** Whether the commit message links a ticket, not counting the PR's own number (`(#123)` is not a ticket). */
+function messageLinked(c, linked) {
+	return linked(require_population.withoutOwnPullRequest(c.subject, c.prNumber)) || linked(require_population.withoutOwnPullRequest(c.body, c.prNumber));
+}
+/** What was read for a change that links no ticket, so the message claims no more than that. */
+function fieldsRead(c, prRead, unread) {
+	const local = `its commit subject, body and trailers${c.sourceBranch ? ", its branch name" : ""}` + (c.parents.length > 1 ? " or the commits it merged" : "");
+	if (prRead) return `${local} or its GitHub pull request's title, description and branch`;
+	return c.prNumber !== void 0 || c.kind !== "direct-push" ? `${local}; its pull request's title and description were not read (${unread})` : local;
 }
 /**
 * The merged pull requests of the checkout's GitHub repository, indexed for lookup; or why they
 * could not be read (then commits are judged from git alone).
 */
 function pullRequestsOf(github, git, name) {
-	const repo = subjectRepository(github, {
+	const repo = require_population.subjectRepository(github, {
 		remotes: git.remotes,
 		names: [name]
 	});
@@ -1515,7 +1525,7 @@ var change_ticket_linked_default = defineCheck({
 		const linked = (text) => !!text && (key.test(text) || url.test(text));
 		const changes = git.commits.filter((c) => c.firstParent && CHANGE_KINDS.has(c.kind) && !(exemptBots && c.botAuthor));
 		if (changes.length === 0) return [notApplicable(`no change reached ${git.branch} in the window`, git.branch)];
-		let unlinked = changes.filter((c) => !subjectLinked(c, linked) && !linked(c.body) && !linked(c.sourceBranch));
+		let unlinked = changes.filter((c) => !messageLinked(c, linked) && !linked(c.sourceBranch));
 		const merges = unlinked.filter((c) => c.parents.length > 1);
 		if (merges.length > 0) {
 			const behind = mergedCommits(git.commits, merges);
@@ -1532,13 +1542,17 @@ var change_ticket_linked_default = defineCheck({
 			viaPr = before - unlinked.length;
 		}
 		if (unlinked.length === 0) return [pass(`all ${changes.length} changes on ${git.branch} link a ticket` + (viaPr ? ` (${viaPr} in their GitHub pull request's title, description or branch)` : ""), git.branch, ...viaPr ? [{ details: { linkedInPullRequest: viaPr } }] : [])];
-		const unread = prs && "reason" in prs ? ` (${prs.reason})` : "";
-		return unlinked.map((c) => fail(`${short(c.sha)} "${c.subject}"${c.prNumber !== void 0 ? ` (PR #${c.prNumber})` : ""} links no ticket in its title, description, branch or commits${unread}`, c.sha, { details: {
-			sha: c.sha,
-			kind: c.kind,
-			subject: c.subject,
-			...c.prUrl ? { prUrl: c.prUrl } : {}
-		} }));
+		const unread = !github ? "GitHub is not connected" : prs && "reason" in prs ? prs.reason : "no pull request read from GitHub matches it";
+		return unlinked.map((c) => {
+			const prRead = !!prs && !("reason" in prs) && prs.get(c) !== void 0;
+			return fail(`${short(c.sha)} "${c.subject}"${c.prNumber !== void 0 ? ` (PR #${c.prNumber})` : ""} links no ticket in ${fieldsRead(c, prRead, unread)}`, c.sha, { details: {
+				sha: c.sha,
+				kind: c.kind,
+				subject: c.subject,
+				read: prRead ? ["commit", "pull-request"] : ["commit"],
+				...c.prUrl ? { prUrl: c.prUrl } : {}
+			} });
+		});
 	}
 });
 
@@ -1555,7 +1569,7 @@ var branch_codeowners_review_default = defineCheck({
 	evaluate({ repoFiles, github }, _options, ctx) {
 		const names = [repoFiles.repository, ctx.repository];
 		const name = names.find((n) => n?.includes("/")) ?? repoFiles.repository;
-		const repo = github && subjectRepository(github, { names });
+		const repo = github && require_population.subjectRepository(github, { names });
 		const forge = repo ? githubHalf(repo) : void 0;
 		const co = repoFiles.codeowners;
 		if (!co) return [fail(`No CODEOWNERS file (looked in ${CODEOWNERS_LOCATIONS_TEXT})`, repoFiles.repository ?? repoFiles.root), ...forge?.findings.filter((f) => f.outcome !== "pass") ?? []];
@@ -1589,12 +1603,12 @@ function githubHalf(repo) {
 	const resource = `${repo.fullName}@${repo.defaultBranch}`;
 	const findings = [];
 	const said = [];
-	const protection = defaultProtection(repo);
+	const protection = require_population.defaultProtection(repo);
 	if (protection === void 0) findings.push(notAvailable(`the protection of ${resource} was not read from GitHub`, resource));
 	else if (require_facts.isUnavailable(protection)) findings.push(notAvailable(`the protection of ${resource} could not be read: ${protection.reason}`, resource));
-	else if (!protection.effective.requireCodeOwnerReview && protection.gaps.length) findings.push(notAvailable(`no visible rule of ${resource} requires code-owner review; ${gapReason(protection)}`, resource));
+	else if (!protection.effective.requireCodeOwnerReview && protection.gaps.length) findings.push(notAvailable(`no visible rule of ${resource} requires code-owner review; ${require_population.gapReason(protection)}`, resource));
 	else if (!protection.effective.requireCodeOwnerReview) findings.push(fail(`code-owner review is not required on ${resource}, so the owners CODEOWNERS names need not approve`, resource));
-	else said.push(`code-owner review is required on ${resource} by ${enforcedBy(protection, (r) => r.requireCodeOwnerReview).join(", ")}`);
+	else said.push(`code-owner review is required on ${resource} by ${require_population.enforcedBy(protection, (r) => r.requireCodeOwnerReview).join(", ")}`);
 	const errors = repo.codeownersErrors;
 	if (errors !== null && require_facts.isUnavailable(errors)) findings.push(notAvailable(`GitHub's CODEOWNERS errors for ${repo.fullName} could not be read: ${errors.reason}`, resource));
 	else if (errors) {
@@ -2615,6 +2629,96 @@ var repo_security_policy_default = defineCheck({
 	}
 });
 
+// src/checks/fixture-files.ts
+/** Folders whose files are samples or someone else's code, not what this repository ships. */
+const FIXTURE_DIRS = [
+	[/(?:^|\/)(?:testdata|test-data|fixtures|__fixtures__)\//, "test fixtures"],
+	[/(?:^|\/)(?:test|tests|__tests__|spec)\//, "tests"],
+	[/(?:^|\/)(?:examples?|samples?)\//, "examples"],
+	[/(?:^|\/)(?:vendor|third_party|node_modules)\//, "vendored code"]
+];
+/**
+* Splits repository files (Dockerfiles, IaC) into those the checks hold the repository to and
+* those set aside: files under test fixtures, tests, examples or vendored code that no workflow
+* names (in a `run:` script or a step input such as `file:`/`context:`). A fixture a workflow
+* builds or applies stays in scope.
+*/
+function setAsideFixtures(files, workflows) {
+	const texts = workflowTexts(workflows);
+	const kept = [];
+	const setAside = [];
+	for (const f of files) {
+		const hit = FIXTURE_DIRS.map(([re, what]) => ({
+			m: re.exec(f.path),
+			what
+		})).find((x) => x.m);
+		if (!hit?.m || namedByWorkflow(f.path, texts)) {
+			kept.push(f);
+			continue;
+		}
+		const dir = hit.m[0].replace(/^\//, "");
+		setAside.push({
+			path: f.path,
+			reason: `in ${hit.what} (${dir}), used by no workflow`
+		});
+	}
+	return {
+		kept,
+		setAside
+	};
+}
+/** `a/b (in test fixtures (testdata/), used by no workflow); …` for a result message. */
+function describeSetAside(setAside, max = 5) {
+	const shown = setAside.slice(0, max).map((s) => `${s.path} (${s.reason})`);
+	const more = setAside.length > max ? `; and ${setAside.length - max} more` : "";
+	return `${shown.join("; ")}${more}`;
+}
+/** Names the files set aside in every result's message and details. */
+function withSetAside(findings, setAside) {
+	if (!setAside.length) return findings;
+	return findings.map((f) => ({
+		...f,
+		message: `${f.message}. Set aside: ${describeSetAside(setAside)}`,
+		details: {
+			...f.details,
+			setAside
+		}
+	}));
+}
+function workflowTexts(workflows) {
+	const scripts = [];
+	const values = /* @__PURE__ */ new Set();
+	for (const job of workflows.files.flatMap((wf) => wf.jobs)) {
+		if (job.image) values.add(job.image);
+		for (const s of job.steps) {
+			if (s.run) scripts.push(s.run);
+			for (const v of Object.values(s.with)) {
+				values.add(v.trim().replace(/^\.\//, "").replace(/\/$/, ""));
+				scripts.push(v);
+			}
+		}
+	}
+	return {
+		scripts,
+		values
+	};
+}
+/**
+* A workflow names the file (`-f testdata/app/Dockerfile`) or its folder (`docker build
+* ./testdata/app`, `context: testdata/app`). A one-word folder counts only as `./dir` or `dir/`,
+* so `npm test` does not name `test/`.
+*/
+function namedByWorkflow(path, texts) {
+	const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
+	if (texts.values.has(path) || dir && texts.values.has(dir)) return true;
+	const before = `(?:^|[\\s"'=:,])(?:\\./)?`;
+	const after = `(?=$|[\\s"';,)])`;
+	const res = [new RegExp(`${before}${escape(path)}${after}`)];
+	if (dir) res.push(dir.includes("/") ? new RegExp(`${before}${escape(dir)}/?${after}`) : new RegExp(`(?:^|[\\s"'=:,])(?:\\./${escape(dir)}/?${after}|${escape(dir)}/${after})`));
+	return texts.scripts.some((t) => res.some((re) => re.test(t)));
+}
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 // src/checks/scan.container/index.ts
 const BUILD_ACTIONS$1 = [
 	"docker/build-push-action",
@@ -2668,19 +2772,22 @@ var scan_container_default = defineCheck({
 	remediation: "In the workflow that builds the image, scan it before pushing and fail on high/critical findings (e.g. aquasecurity/trivy-action with image-ref and exit-code: 1, anchore/scan-action, `grype IMAGE --fail-on high`); and rescan the published image on a daily schedule so new CVEs are found.",
 	evaluate({ workflows, repoFiles }) {
 		const builds = imageBuilds(workflows);
-		const dockerfiles = repoFiles.iac.filter((i) => i.kind === "dockerfile").map((i) => i.path);
-		if (!builds.length && !dockerfiles.length) return [notApplicable("No container image is built here (no Dockerfile/Containerfile, no image build step in CI)", repoFiles.repository ?? repoFiles.root)];
-		const scans = scansInWorkflows(workflows).filter((u) => u.type === "container");
-		const findings = [];
-		const onBuild = buildScans(scans, builds);
-		if (!onBuild.gating.length) findings.push(...buildFindings(onBuild.candidates, builds, dockerfiles, repoFiles.repository ?? repoFiles.root));
-		const daily = scans.filter((u) => scheduleOf(u) === "daily");
-		if (!daily.length) findings.push(dailyFinding$1(scans, builds[0]?.workflow ?? dockerfiles[0] ?? repoFiles.repository ?? repoFiles.root));
-		if (findings.length) return findings;
-		const [first] = onBuild.gating;
-		return [pass(`Images are scanned on build by ${onBuild.gating.map(describeUse).join("; ")} and daily by ${daily.map(describeUse).join("; ")}`, first?.workflow ?? repoFiles.repository ?? repoFiles.root, { location: first?.location })];
+		const { kept, setAside } = setAsideFixtures(repoFiles.iac.filter((i) => i.kind === "dockerfile"), workflows);
+		return withSetAside(evaluateImages(workflows, repoFiles, builds, kept.map((i) => i.path)), setAside);
 	}
 });
+function evaluateImages(workflows, repoFiles, builds, dockerfiles) {
+	if (!builds.length && !dockerfiles.length) return [notApplicable("No container image is built here (no Dockerfile/Containerfile, no image build step in CI)", repoFiles.repository ?? repoFiles.root)];
+	const scans = scansInWorkflows(workflows).filter((u) => u.type === "container");
+	const findings = [];
+	const onBuild = buildScans(scans, builds);
+	if (!onBuild.gating.length) findings.push(...buildFindings(onBuild.candidates, builds, dockerfiles, repoFiles.repository ?? repoFiles.root));
+	const daily = scans.filter((u) => scheduleOf(u) === "daily");
+	if (!daily.length) findings.push(dailyFinding$1(scans, builds[0]?.workflow ?? dockerfiles[0] ?? repoFiles.repository ?? repoFiles.root));
+	if (findings.length) return findings;
+	const [first] = onBuild.gating;
+	return [pass(`Images are scanned on build by ${onBuild.gating.map(describeUse).join("; ")} and daily by ${daily.map(describeUse).join("; ")}`, first?.workflow ?? repoFiles.repository ?? repoFiles.root, { location: first?.location })];
+}
 /**
 * "On build": in a workflow that builds images, a scan in that same workflow; when images are
 * built outside CI (a Dockerfile but no build step), a scan on every push or pull request.
@@ -2816,27 +2923,30 @@ var scan_iac_default = defineCheck({
 	needs: ["workflows", "repoFiles"],
 	remediation: "Scan infrastructure code on pull_request and let it fail the build: e.g. bridgecrewio/checkov-action (without soft_fail), `trivy config --exit-code 1 .`, tfsec, KICS or cfn-lint/cfn_nag for CloudFormation.",
 	evaluate({ workflows, repoFiles }) {
-		const iac = repoFiles.iac;
-		if (!iac.length) return [notApplicable("No infrastructure code in the tree (Terraform, CloudFormation, Bicep, Kubernetes, Helm, Dockerfile)", repoFiles.repository ?? repoFiles.root)];
-		const kinds = [...new Set(iac.map((i) => i.kind))];
-		const summary = `${kinds.join(", ")} (${iac.length} file${iac.length === 1 ? "" : "s"}, e.g. ${iac[0]?.path})`;
-		const cov = coverageOf(scansInWorkflows(workflows), "iac");
-		const [first] = cov.gating;
-		if (first) return [pass(`Infrastructure code — ${summary} — is scanned on pull requests by ${cov.gating.map(describeUse).join("; ")}`, first.workflow, {
-			location: first.location,
-			details: {
-				kinds,
-				scanners: scannerNames(cov.gating)
-			}
-		})];
-		if (cov.onPullRequests.length) return cov.onPullRequests.map((u) => fail(`${describeUse(u)} scans infrastructure code on pull requests but cannot fail the build: ${u.advisory}`, u.workflow, { location: u.location }));
-		if (cov.all.length) return cov.all.map((u) => fail(`${describeUse(u)} scans infrastructure code only on ${eventsOf(u).join(", ") || "no trigger"}, never on pull requests`, u.workflow, { location: u.location }));
-		return [fail(`Infrastructure code — ${summary} — is never scanned in CI (Checkov, tfsec, Trivy config, Terrascan, KICS, cfn-lint, cfn_nag and Snyk IaC are recognised)`, ciResource(workflows), { details: {
-			kinds,
-			files: iac.slice(0, 20).map((i) => i.path)
-		} })];
+		const { kept: iac, setAside } = setAsideFixtures(repoFiles.iac, workflows);
+		return withSetAside(evaluateIac(workflows, repoFiles, iac), setAside);
 	}
 });
+function evaluateIac(workflows, repoFiles, iac) {
+	if (!iac.length) return [notApplicable("No infrastructure code in the tree (Terraform, CloudFormation, Bicep, Kubernetes, Helm, Dockerfile)", repoFiles.repository ?? repoFiles.root)];
+	const kinds = [...new Set(iac.map((i) => i.kind))];
+	const summary = `${kinds.join(", ")} (${iac.length} file${iac.length === 1 ? "" : "s"}, e.g. ${iac[0]?.path})`;
+	const cov = coverageOf(scansInWorkflows(workflows), "iac");
+	const [first] = cov.gating;
+	if (first) return [pass(`Infrastructure code — ${summary} — is scanned on pull requests by ${cov.gating.map(describeUse).join("; ")}`, first.workflow, {
+		location: first.location,
+		details: {
+			kinds,
+			scanners: scannerNames(cov.gating)
+		}
+	})];
+	if (cov.onPullRequests.length) return cov.onPullRequests.map((u) => fail(`${describeUse(u)} scans infrastructure code on pull requests but cannot fail the build: ${u.advisory}`, u.workflow, { location: u.location }));
+	if (cov.all.length) return cov.all.map((u) => fail(`${describeUse(u)} scans infrastructure code only on ${eventsOf(u).join(", ") || "no trigger"}, never on pull requests`, u.workflow, { location: u.location }));
+	return [fail(`Infrastructure code — ${summary} — is never scanned in CI (Checkov, tfsec, Trivy config, Terrascan, KICS, cfn-lint, cfn_nag and Snyk IaC are recognised)`, ciResource(workflows), { details: {
+		kinds,
+		files: iac.slice(0, 20).map((i) => i.path)
+	} })];
+}
 
 // src/checks/scan.sast/index.ts
 const FORGE_NOTE$1 = "GitHub code scanning set up outside workflow files is read from the GitHub source once connected";
@@ -2857,7 +2967,7 @@ var scan_sast_default = defineCheck({
 	evaluate({ workflows, github }, _options, ctx) {
 		const cov = coverageOf(scansInWorkflows(workflows), "sast");
 		const required = requiredScanTypes(ctx.config, ctx.repository).includes("sast");
-		const repo = github && subjectRepository(github, { names: [ctx.repository] });
+		const repo = github && require_population.subjectRepository(github, { names: [ctx.repository] });
 		const [first] = cov.gating;
 		if (!first && repo && !require_facts.isUnavailable(repo.codeScanning) && repo.codeScanning.enabled) return [pass(`GitHub code scanning is enabled for ${repo.fullName} (${repo.codeScanning.evidence})`, repo.fullName, { details: { codeScanning: repo.codeScanning.evidence } })];
 		if (first) return [pass(`SAST runs on pull requests and can fail them: ${cov.gating.map(describeUse).join("; ")}`, first.workflow, {
@@ -2890,7 +3000,7 @@ var scan_sca_default = defineCheck({
 		const daily = cov.all.filter((u) => scheduleOf(u) === "daily");
 		const names = [repoFiles.repository, ctx.repository];
 		const name = names.find((n) => n?.includes("/")) ?? repoFiles.repository;
-		const repo = github && subjectRepository(github, { names });
+		const repo = github && require_population.subjectRepository(github, { names });
 		const dependabot = repo && repo.dependabotAlertsEnabled === true ? repo : void 0;
 		if (!cov.gating.length) {
 			if (cov.onPullRequests.length) for (const u of cov.onPullRequests) findings.push(fail(`${describeUse(u)} scans dependencies on pull requests but cannot fail the build: ${u.advisory}`, u.workflow, { location: u.location }));
@@ -2949,7 +3059,7 @@ var scan_secrets_default = defineCheck({
 	uses: ["github"],
 	remediation: "Run a secret scanner on push and pull_request and let it fail the build: e.g. gitleaks/gitleaks-action, `trufflehog git ... --fail`, or `ggshield secret scan ci`. Remove continue-on-error / allow_failure / `|| true`. GitHub push protection, read from the GitHub source once connected, also counts.",
 	evaluate({ workflows, github }, _options, ctx) {
-		const repo = github && subjectRepository(github, { names: [ctx.repository] });
+		const repo = github && require_population.subjectRepository(github, { names: [ctx.repository] });
 		const all = scansInWorkflows(workflows).filter((u) => u.type === "secrets");
 		const onChange = all.filter(onEveryChange);
 		const gating = onChange.filter((u) => u.blocking);
@@ -3064,10 +3174,10 @@ var scan_required_default = defineCheck({
 		if (!jobs.length && !elsewhere.length) return [fail("no scan runs on pull requests, so there is no scan to require: see scan.sast, scan.sca and scan.secrets", resource)];
 		if (!jobs.length) return [notAvailable(`scans run on merge requests in GitLab CI (${scannerNames(elsewhere)}); whether their pipeline must succeed is a GitLab project setting greenlight does not read yet`, resource)];
 		if (!github) return [notAvailable(`${jobs.length} scan job(s) run on pull requests; connect GitHub to see required status checks (greenlight assess --github OWNER/REPO)`, resource)];
-		const repo = subjectRepository(github, { names: [ctx.repository] });
+		const repo = require_population.subjectRepository(github, { names: [ctx.repository] });
 		if (!repo) return [notAvailable(`the GitHub facts hold no repository matching ${ctx.repository ?? "this checkout"}: assess it with --github OWNER/REPO to see its required status checks`, resource)];
 		const branch = `${repo.fullName}@${repo.defaultBranch}`;
-		const protection = defaultProtection(repo);
+		const protection = require_population.defaultProtection(repo);
 		if (!protection) return [notAvailable(`the protection of ${branch} was not read`, branch)];
 		if (require_facts.isUnavailable(protection)) return [notAvailable(protection.reason, branch)];
 		const contexts = protection.effective.statusChecks;
@@ -3084,7 +3194,7 @@ var scan_required_default = defineCheck({
 			const shown = names[0] ? `"${names[0].text}${names[0].prefix ? "…" : ""}"` : "set by an expression";
 			const what = `${describeJob(s)} runs on pull requests, but its check ${shown} is not a required status check on ${branch}`;
 			if (!names.length) findings.push(notAvailable(`${describeJob(s)} runs on pull requests; its check name is set by an expression, so it cannot be matched against the required checks (${contexts.join(", ") || "none"})`, s.wf.path, { location }));
-			else if (protection.gaps.length) findings.push(notAvailable(`${what} as far as can be seen; ${gapReason(protection)}`, s.wf.path, { location }));
+			else if (protection.gaps.length) findings.push(notAvailable(`${what} as far as can be seen; ${require_population.gapReason(protection)}`, s.wf.path, { location }));
 			else findings.push(fail(`${what} (required: ${contexts.join(", ") || "none"})`, s.wf.path, {
 				location,
 				details: {
@@ -3095,7 +3205,7 @@ var scan_required_default = defineCheck({
 			}));
 		}
 		if (findings.length) return findings;
-		return [pass(`every scan job on pull requests is a required status check on ${branch} (by ${enforcedBy(protection, (r) => r.statusChecks.length > 0).join(", ")}): ${required.join("; ")}`, branch, { details: { required: contexts } })];
+		return [pass(`every scan job on pull requests is a required status check on ${branch} (by ${require_population.enforcedBy(protection, (r) => r.statusChecks.length > 0).join(", ")}): ${required.join("; ")}`, branch, { details: { required: contexts } })];
 	}
 });
 
@@ -3139,12 +3249,60 @@ var anomaly_detection_default = defineCheck({
 });
 
 // src/checks/secrets.none-committed/index.ts
+/**
+* Where a committed credential is most likely a sample, not a leak: vendored code, test fixtures,
+* tests and documentation. A finding there keeps failing, at `lowerSeverity`, with the reason.
+*/
+const LOWER_SEVERITY_PATHS = {
+	"**/vendor/**": "in vendored code (vendor/)",
+	"**/third_party/**": "in vendored code (third_party/)",
+	"**/node_modules/**": "in vendored code (node_modules/)",
+	"**/testdata/**": "in test fixtures (testdata/)",
+	"**/fixtures/**": "in test fixtures (fixtures/)",
+	"**/__fixtures__/**": "in test fixtures (__fixtures__/)",
+	"**/test/**": "in tests (test/)",
+	"**/tests/**": "in tests (tests/)",
+	"**/spec/**": "in tests (spec/)",
+	"**/docs/**": "in documentation (docs/)",
+	"**/*.md": "in documentation (*.md)"
+};
+const options = require_schemas.strictObject({
+	/** Obvious placeholder credentials (`user:pass@example.com`, `changeme`, `${VAR}`…) get `lowerSeverity`. */
+	placeholders: require_schemas.boolean().default(true),
+	/** Globs (from the repository root) whose findings get `lowerSeverity`; replaces the default list. */
+	lowerSeverityPaths: require_schemas.array(require_schemas.string().min(1)).default(Object.keys(LOWER_SEVERITY_PATHS)),
+	lowerSeverity: require_schemas._enum([
+		"critical",
+		"high",
+		"medium",
+		"low"
+	]).default("low")
+});
+/** Why a finding is less likely a leak (placeholder, fixture path…), or [] when it looks real. */
+function lowered(s, opts, inPath) {
+	const reasons = [];
+	if (opts.placeholders && s.placeholder) reasons.push(s.placeholder);
+	const where = inPath(s.path);
+	if (where) reasons.push(where);
+	return reasons;
+}
+function pathMatcher(globs) {
+	const matchers = globs.map((g) => ({
+		g,
+		is: (0, import_picomatch.default)(g, { dot: true })
+	}));
+	return (p) => {
+		const hit = matchers.find((m) => m.is(p));
+		return hit ? LOWER_SEVERITY_PATHS[hit.g] ?? `in a lower-severity path (${hit.g})` : void 0;
+	};
+}
 var secrets_none_committed_default = defineCheck({
 	id: "secrets.none-committed",
 	title: "No hardcoded credential is committed to the tree",
 	needs: ["repoFiles"],
+	options,
 	remediation: "Revoke and rotate each credential found (it is compromised once committed), remove it from the file and read it from a secret store or CI secret instead; purge it from history if the repository is shared. Mark a proven false positive with a `secretlint-disable-line` comment.",
-	evaluate({ repoFiles }) {
+	evaluate({ repoFiles }, opts) {
 		const { secrets } = repoFiles;
 		if (require_facts.isUnavailable(secrets)) return [notAvailable(secrets.reason, repoFiles.repository ?? repoFiles.root)];
 		const skipped = Object.entries(repoFiles.skipped).sort(([a], [b]) => a < b ? -1 : 1).map(([reason, n]) => `${n} ${reason}`).join(", ");
@@ -3152,14 +3310,23 @@ var secrets_none_committed_default = defineCheck({
 			filesScanned: repoFiles.filesScanned,
 			skipped: repoFiles.skipped
 		} })];
-		return secrets.map((s) => fail(`Possible hardcoded credential at ${s.path}:${s.line}: ${s.message}`, s.path, {
-			location: {
-				path: s.path,
-				line: s.line,
-				...s.column ? { column: s.column } : {}
-			},
-			details: { ruleId: s.ruleId }
-		}));
+		const inPath = pathMatcher(opts.lowerSeverityPaths);
+		return secrets.map((s) => {
+			const reasons = lowered(s, opts, inPath);
+			const why = reasons.length ? ` — ${reasons.join("; ")}` : "";
+			return fail(`Possible hardcoded credential at ${s.path}:${s.line}: ${s.message}${why}`, s.path, {
+				location: {
+					path: s.path,
+					line: s.line,
+					...s.column ? { column: s.column } : {}
+				},
+				details: {
+					ruleId: s.ruleId,
+					...reasons.length ? { lowerSeverity: reasons } : {}
+				},
+				...reasons.length ? { severity: opts.lowerSeverity } : {}
+			});
+		});
 	}
 });
 
@@ -3855,6 +4022,19 @@ const FACT_LOADERS = {
 	ledger: async (ctx) => (await Promise.resolve().then(() => require("./ledger.cjs")).then((n) => n.ledger_exports)).collectLedgerFacts(ctx),
 	anomalies: async (ctx) => (await Promise.resolve().then(() => require("./ledger.cjs")).then((n) => n.ledger_exports)).collectAnomalyFacts(ctx)
 };
+/** Why `root` is not inside a git checkout (git's own reason), or undefined when it is. */
+async function gitCheckoutProblem(root) {
+	const { readRepo } = await Promise.resolve().then(() => require("./repo.cjs"));
+	return readRepo(root).then(() => void 0, (e) => e.message);
+}
+/**
+* The checkout's git remotes (`git remote -v`), without reading its history; empty when `root`
+* is not a git checkout. The engine names the checkout's repository from them.
+*/
+async function checkoutRemotes(root) {
+	const { readRepo } = await Promise.resolve().then(() => require("./repo.cjs"));
+	return readRepo(root).then((r) => r.remotes, () => []);
+}
 
 // src/engine/evaluate.ts
 /** Runs every enabled check over the collected facts. Pure: no I/O, never throws for a check. */
@@ -3905,7 +4085,7 @@ function toResult(check, f, config) {
 	const r = {
 		checkId: check.id,
 		title: check.title,
-		severity: config.severity[check.id] ?? check.severity,
+		severity: f.severity ?? config.severity[check.id] ?? check.severity,
 		controls: check.controls,
 		outcome: f.outcome,
 		message: f.message,
@@ -4003,7 +4183,7 @@ function summarizeChecks(results, implemented) {
 	return [...groupBy(results, (r) => r.checkId).entries()].map(([id, rs]) => ({
 		id,
 		title: rs[0].title,
-		severity: rs[0].severity,
+		severity: highest(rs),
 		status: fold(rs.map((r) => r.outcome)),
 		implemented: implemented.has(id),
 		results: rs.length
@@ -4088,10 +4268,14 @@ function computeMaturity(checks, controls, results, signals) {
 		name: reached.name
 	};
 }
+/** The highest severity among results: results may lower their own below the check's. */
+function highest(rs) {
+	return rs.reduce((a, r) => require_catalog.SEVERITY_RANK[r.severity] > require_catalog.SEVERITY_RANK[a] ? r.severity : a, rs[0].severity);
+}
 function rankGaps(results) {
 	return [...groupBy(results.filter((r) => r.outcome === "fail" || r.outcome === "error"), (r) => r.checkId).values()].map((rs) => ({
 		checkId: rs[0].checkId,
-		severity: rs[0].severity,
+		severity: highest(rs),
 		failing: rs.length,
 		message: rs[0].message,
 		remediation: rs[0].remediation
@@ -4126,6 +4310,10 @@ async function assess(opts = {}) {
 	const root = node_path.default.resolve(opts.root ?? ".");
 	const loaded = require_config.loadConfig(root, opts.configFile);
 	const { config } = loaded;
+	if (opts.requireGit) {
+		const problem = await gitCheckoutProblem(root);
+		if (problem) throw new require_errors.UsageError(`${problem.replace(/: run inside a git checkout or pass a path$/, "")}: greenlight assesses a git checkout; pass --no-git to read every file below ${root} without history`);
+	}
 	const now = opts.now ?? /* @__PURE__ */ new Date();
 	const until = opts.until ?? now;
 	const since = opts.since === void 0 ? require_config.parseSince(config.window.since, now, "window.since") : opts.since;
@@ -4143,11 +4331,12 @@ async function assess(opts = {}) {
 		...opts.github ? { github: opts.github } : {}
 	});
 	const implemented = new Set(registry.map((c) => c.id));
-	const subject = subjectOf(root, facts, opts.github?.target);
+	const target = opts.github?.target;
+	const subject = subjectOf(root, facts, target, target && !target.includes("/") && (!facts.git || require_facts.isUnavailable(facts.git)) ? await checkoutRemotes(root) : void 0);
 	const results = [...evaluateChecks(selected, facts, {
 		config,
 		now,
-		repository: subject.name
+		repository: checkoutRepository(subject)
 	}), ...opts.only ? [] : unimplementedResults(implemented, config)];
 	const checks = summarizeChecks(results, implemented);
 	const controls = rollUpControls(checks, results);
@@ -4214,7 +4403,16 @@ function checkSelectors(only, ids) {
 	});
 	throw new require_errors.UsageError(`${lines.join("\n")}\nknown prefixes: ${prefixes.join(" ")} (\`greenlight controls\` lists every check id)`);
 }
-function subjectOf(root, facts, githubTarget) {
+/**
+* The repository the checks judge as this checkout: in organisation mode (`--github acme`) the
+* subject is named after the organisation, but the checkout is the repository its remote names
+* (`acme/web`), so its GitHub facts are looked up under that name.
+*/
+function checkoutRepository(subject) {
+	if (subject.kind === "github" && !subject.name.includes("/") && subject.remoteUrl) return require_population.remoteRepositoryName(subject.remoteUrl) ?? subject.name;
+	return subject.name;
+}
+function subjectOf(root, facts, githubTarget, remotes) {
 	const subject = {
 		kind: "local",
 		name: node_path.default.basename(root),
@@ -4231,6 +4429,8 @@ function subjectOf(root, facts, githubTarget) {
 			if (m?.[1]) subject.name = m[1];
 		}
 	}
+	const remote = remotes?.find((r) => r.name === "origin") ?? remotes?.[0];
+	if (remote && !subject.remoteUrl) subject.remoteUrl = remote.url;
 	if (githubTarget) {
 		subject.kind = "github";
 		subject.name = githubTarget;

@@ -32,7 +32,11 @@ thresholds:
     low: 180
 
 tickets:
-  pattern: '\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b'   # Jira/Linear-style keys such as ENG-123
+  # Jira/Linear/YouTrack keys (ENG-123), issue references with or without a closing keyword
+  # (Fixes #12, #12, owner/repo#12); a change's own pull-request number never counts
+  pattern: '\\b[A-Z][A-Z0-9]{1,9}-\\d+\\b|\\b[\\w.-]+/[\\w./-]+#\\d+\\b|\\B#\\d+\\b'
+  # links to GitHub/GitLab issues, Jira, Linear, YouTrack, Azure Boards and Shortcut
+  urlPattern: 'https?://[^\\s)]*/(?:browse|issues?|work_items|_workitems/edit|story|tickets?)/[^\\s)]+'
 
 scans:
   required: [sast, sca, secrets]   # scan types every repository runs on pull requests

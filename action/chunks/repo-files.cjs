@@ -501,13 +501,47 @@ function redactedFinding(path, content, m) {
 	const value = content.slice(m.range[0], m.range[1]);
 	let message = `${label(m.messageId)} (${m.ruleId.replace(/^@secretlint\/secretlint-rule-/, "")}): ${mask(value)}`;
 	if (value.length >= 4 && message.includes(value)) message = `${label(m.messageId)} (${m.ruleId})`;
-	return {
+	const finding = {
 		ruleId: m.ruleId,
 		message,
 		path,
 		line: m.loc.start.line,
 		column: m.loc.start.column + 1
 	};
+	const why = placeholderReason(value);
+	if (why) finding.placeholder = why;
+	return finding;
+}
+const PLACEHOLDER_WORD = /^(?:x+|\*+|\.{3,}|changeme|change_?me|pass(?:word|wd)?|secret|example|redacted|dummy|fake|test|sample|placeholder|your[-_]?\w*|my[-_]?\w*|admin|root|user(?:name)?|foo|bar|baz|none|null|todo|token|key)$/i;
+const TEMPLATE = /^(?:<[^>]*>|\$\{[^}]*\}|\$\(?[A-Za-z_][A-Za-z0-9_]*\)?|\{\{.*\}\}|%[A-Za-z_]+%|%\([A-Za-z_]+\)s)$/;
+const EXAMPLE_HOST = /(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$/i;
+/**
+* Why a matched value is an obvious placeholder, or undefined when it looks real. Only the
+* reason is kept, never the value. A URL credential is a placeholder when its password is a
+* placeholder word or template, equals the user name, or the host is a documentation domain;
+* a token when it is a template, a run of `x`/`*`, or carries `EXAMPLE` (AWS's documented keys).
+*/
+function placeholderReason(value) {
+	const url = /^[a-z][a-z0-9+.-]*:\/\/([^:/@\s]*):([^@\s]*)@([^/:?#\s"'`]*)/i.exec(value);
+	if (url) {
+		const [, user = "", password = "", host = ""] = url;
+		const pw = decodeSafe(password);
+		if (TEMPLATE.test(pw)) return "placeholder credential (the password is a template variable)";
+		if (PLACEHOLDER_WORD.test(pw)) return "placeholder credential (the password is a well-known placeholder)";
+		if (pw === decodeSafe(user)) return "placeholder credential (the password equals the user name)";
+		if (EXAMPLE_HOST.test(host)) return "placeholder credential (a documentation host such as example.com)";
+		return;
+	}
+	const token = value.trim().replace(/^["']|["']$/g, "");
+	if (TEMPLATE.test(token)) return "placeholder credential (a template variable)";
+	if (/x{6,}|\*{6,}|EXAMPLE/i.test(token)) return "placeholder credential (a masked or example value)";
+}
+function decodeSafe(s) {
+	try {
+		return decodeURIComponent(s);
+	} catch {
+		return s;
+	}
 }
 const LABELS = {
 	ANTHROPIC_API_KEY: "Anthropic API key",

@@ -80,6 +80,7 @@ async function run(flags) {
 	if (flags.out) require_output.checkOutDir(flags.out);
 	const root = node_path.default.resolve(flags.repo ?? ".");
 	const { config } = require_config.loadConfig(root, flags.config);
+	await requireLedger(root, config, flags.config);
 	const pop = await require_changes.loadPopulation(flags);
 	const sample = drawSample(pop, size, flags.seed);
 	const out = require_output.checkOutDir(flags.out ?? `greenlight-sample-${sample.populationDigest.slice(0, 12)}-${flags.seed}`);
@@ -171,6 +172,22 @@ async function run(flags) {
 		await store.close();
 	}
 	return 0;
+}
+/**
+* Like `assess`, `sample` does not start a ledger: without one it says to run `greenlight init`
+* (exit 2) before reading anything, and creates nothing.
+*/
+async function requireLedger(root, config, configFile) {
+	try {
+		await (await require_evidence.openLedgerStore({
+			root,
+			config,
+			...configFile ? { configFile } : {}
+		})).close();
+	} catch (err) {
+		if (!require_evidence.isNoLedger(err)) throw err;
+		throw new require_errors.UsageError(`${err.message} (sample records the draw in the evidence ledger and exports each sampled change's evidence from it)`);
+	}
 }
 
 exports.run = run;
