@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { logDestination, maskTokens } from './log.js';
+import { redactText as maskTokens } from './redact/index.js';
+import { logDestination } from './log.js';
 
 describe('maskTokens', () => {
   it('masks token-shaped strings and credentials in URLs through the one redaction path', () => {

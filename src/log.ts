@@ -29,6 +29,3 @@ export function log(): Logger {
   );
   return instance;
 }
-
-/** Masks secrets in a message (the one redaction path; kept for callers of the old name). */
-export const maskTokens = redactText;
